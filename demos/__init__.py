@@ -1,0 +1,1 @@
+"""Executable demos run at build time to produce the site's figures."""

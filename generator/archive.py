@@ -1,0 +1,180 @@
+"""The persistent archive of feed items: one Markdown file per item under ``content/``.
+
+Each file holds the item's metadata as front matter and its sanitized HTML as body, so
+that editors can correct an item by hand and git shows its history. Items are never
+deleted because they left their feed. Writes are atomic.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import yaml
+
+from . import frontmatter
+from .errors import ContentError
+from .models import FeedConfig, FeedItem
+from .posts import date_field, list_field, text_field
+
+_TRACKING = ("utm_", "xtor", "fbclid", "gclid", "mc_")
+
+
+def identity(value: str) -> str:
+    """Normalize a GUID or link so that trivially different spellings compare equal.
+
+    Scheme (http/https), host case, ``www.``, trailing slash, fragment and tracking
+    parameters are ignored.
+    """
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in ("http", "https"):
+        return value.strip()
+    host = parts.netloc.lower().removeprefix("www.")
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query) if not k.lower().startswith(_TRACKING)]
+    )
+    return urlunsplit(("https", host, parts.path.rstrip("/") or "/", query, ""))
+
+
+def item_to_text(item: FeedItem) -> str:
+    """Serialize an item as front matter + HTML body."""
+    meta: dict[str, Any] = {
+        "title": item.title,
+        "guid": item.guid,
+        "link": item.link,
+        "author": item.author,
+        "published": item.published.isoformat(),
+        "first_seen": (item.first_seen or item.published).isoformat(),
+        "categories": list(item.categories),
+        "summary": item.summary,
+    }
+    if item.forced_tags:
+        meta["force_tags"] = list(item.forced_tags)
+    if item.forbidden_tags:
+        meta["forbid_tags"] = list(item.forbidden_tags)
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{front}---\n\n{item.content_html}\n"
+
+
+def item_from_text(text: str, path: Path, feed_id: str) -> FeedItem:
+    """Read an archived item.
+
+    Raises:
+        ContentError: Broken front matter or a missing key, naming the file.
+    """
+    meta, body, _ = frontmatter.read(text, path)
+    if not meta:
+        raise ContentError(path, "en-tête YAML absent")
+    published = date_field(meta, "published", path, required=True)
+    assert published is not None
+    return FeedItem(
+        feed_id=feed_id,
+        slug=path.stem,
+        guid=text_field(meta, "guid", path, required=True),
+        title=text_field(meta, "title", path, required=True),
+        link=text_field(meta, "link", path),
+        author=text_field(meta, "author", path),
+        published=published,
+        first_seen=date_field(meta, "first_seen", path, required=False),
+        categories=list_field(meta, "categories", path),
+        summary=text_field(meta, "summary", path),
+        content_html=body.strip(),
+        forced_tags=list_field(meta, "force_tags", path),
+        forbidden_tags=list_field(meta, "forbid_tags", path),
+    )
+
+
+def feed_dir(archive_root: Path, feed_id: str) -> Path:
+    """Folder of one feed's items."""
+    return archive_root / feed_id
+
+
+def read_feed_archive(archive_root: Path, feed: FeedConfig) -> list[FeedItem]:
+    """Read every archived item of ``feed``, in file-name order."""
+    folder = feed_dir(archive_root, feed.id)
+    if not folder.is_dir():
+        return []
+    items = []
+    for path in sorted(folder.glob("*.md")):
+        items.append(item_from_text(frontmatter.decode(path.read_bytes(), path), path, feed.id))
+    return items
+
+
+def write_atomic(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` through a temporary file and a rename.
+
+    Returns:
+        ``True`` if the file changed, ``False`` if it already held ``text``.
+    """
+    data = text.encode("utf-8")
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+@dataclass(frozen=True, kw_only=True)
+class MergeReport:
+    """What a merge did to one feed's archive."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def merge(
+    stored: Iterable[FeedItem], incoming: Iterable[FeedItem]
+) -> tuple[list[FeedItem], MergeReport]:
+    """Merge freshly read items into the stored ones. Pure.
+
+    An incoming item matching a stored one (same GUID or same link, normalized) updates
+    it in place: its slug, first-seen date and editor's tag choices are kept, and a
+    stored date is kept when the feed gives none. Stored items absent from the feed stay.
+
+    Returns:
+        The items to write (new or changed) and the counts.
+    """
+    by_key: dict[str, FeedItem] = {}
+    for item in stored:
+        by_key[identity(item.guid)] = item
+        if item.link:
+            by_key.setdefault(identity(item.link), item)
+    changed: list[FeedItem] = []
+    new = updated = unchanged = 0
+    for item in incoming:
+        old = by_key.get(identity(item.guid)) or (by_key.get(identity(item.link)) if item.link else None)
+        if old is None:
+            changed.append(item)
+            by_key[identity(item.guid)] = item
+            new += 1
+            continue
+        merged = replace(
+            item,
+            slug=old.slug,
+            guid=old.guid,
+            first_seen=old.first_seen or item.first_seen,
+            published=item.published if item.published != item.first_seen else old.published,
+            forced_tags=old.forced_tags,
+            forbidden_tags=old.forbidden_tags,
+        )
+        if merged == old:
+            unchanged += 1
+        else:
+            changed.append(merged)
+            updated += 1
+    return changed, MergeReport(new=new, updated=updated, unchanged=unchanged)

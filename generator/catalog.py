@@ -1,0 +1,154 @@
+"""One list of everything the site publishes, and the tags each entry gets.
+
+Infolettres, feed items and knowledge-base pages become :class:`Entry` values with the
+same shape, so that tagging, tag pages and the CLI treat them alike. The links between
+entries and tags live in a :class:`TagIndex`, not on the entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from .models import Content, Kind, TagDecision
+from .tagger import Document, assigned, decide
+
+POSTS_URI = "infolettre/posts"
+KB_URI = "connaissances"
+FEEDS_URI = "veille"
+TAGS_URI = "themes"
+
+KIND_LABELS = {
+    Kind.INFOLETTRE: "Infolettre",
+    Kind.FEED_ITEM: "Veille",
+    Kind.KB_PAGE: "Base de connaissances",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entry:
+    """Anything published, as listings and the tagger see it."""
+
+    id: str
+    kind: Kind
+    title: str
+    date: datetime | None
+    summary: str
+    body: str
+    source: str
+    page: str
+    """Path of its page relative to the docs root."""
+    editor_tags: tuple[str, ...] = ()
+    forced: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
+    source_tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class TagIndex:
+    """Which entry has which vocabulary tag, and why."""
+
+    decisions: Mapping[str, tuple[TagDecision, ...]]
+
+    def tags_of(self, entry_id: str) -> tuple[str, ...]:
+        """Vocabulary tags assigned to an entry."""
+        return assigned(self.decisions.get(entry_id, ()))
+
+    def entries_with(self, tag_id: str, entries: list[Entry]) -> list[Entry]:
+        """Entries carrying ``tag_id``, newest first (undated last)."""
+        found = [e for e in entries if tag_id in self.tags_of(e.id)]
+        return sorted(found, key=sort_key, reverse=True)
+
+
+def sort_key(entry: Entry) -> tuple[int, float]:
+    """Newest first with ``reverse=True``; undated entries go last."""
+    return (1, entry.date.timestamp()) if entry.date else (0, 0.0)
+
+
+def post_page(slug: str) -> str:
+    """Docs path of an infolettre post."""
+    return f"{POSTS_URI}/{slug}/index.md"
+
+
+def item_page(feed_id: str, slug: str) -> str:
+    """Docs path of a feed item's page."""
+    return f"{FEEDS_URI}/{feed_id}/{slug}.md"
+
+
+def kb_page(slug: str) -> str:
+    """Docs path of a knowledge-base page."""
+    return f"{KB_URI}/{slug}.md"
+
+
+def build_entries(content: Content) -> list[Entry]:
+    """Every published entry of the content (drafts are not published)."""
+    feeds = {feed.id: feed for feed in content.feeds}
+    entries: list[Entry] = []
+    for post in content.posts:
+        if post.draft:
+            continue
+        entries.append(
+            Entry(
+                id=post.item_id,
+                kind=Kind.INFOLETTRE,
+                title=post.title,
+                date=post.date,
+                summary=post.summary,
+                body=post.body,
+                source="Infolettre",
+                page=post_page(post.slug),
+                editor_tags=post.tags,
+                forced=post.forced_tags,
+                forbidden=post.forbidden_tags,
+            )
+        )
+    for item in content.items:
+        feed = feeds[item.feed_id]
+        entries.append(
+            Entry(
+                id=item.item_id,
+                kind=Kind.FEED_ITEM,
+                title=item.title,
+                date=item.published,
+                summary=item.summary,
+                body=item.content_html,
+                source=feed.title,
+                page=item_page(item.feed_id, item.slug),
+                forced=item.forced_tags,
+                forbidden=item.forbidden_tags,
+                source_tags=feed.tags,
+            )
+        )
+    for page in content.kb_pages:
+        entries.append(
+            Entry(
+                id=page.item_id,
+                kind=Kind.KB_PAGE,
+                title=page.title,
+                date=page.date,
+                summary=page.summary,
+                body=page.body,
+                source=page.source or "Base de connaissances",
+                page=kb_page(page.slug),
+                editor_tags=page.tags,
+                forced=page.forced_tags,
+                forbidden=page.forbidden_tags,
+            )
+        )
+    return entries
+
+
+def tag_entries(content: Content, entries: list[Entry]) -> TagIndex:
+    """Run the tagger on every entry."""
+    decisions = {
+        entry.id: decide(
+            content.taxonomy,
+            Document(title=entry.title, summary=entry.summary, body=entry.body),
+            forced=entry.forced + tuple(t for t in entry.editor_tags if content.taxonomy.get(t)),
+            forbidden=entry.forbidden,
+            source_tags=entry.source_tags,
+        )
+        for entry in entries
+    }
+    return TagIndex(decisions=decisions)

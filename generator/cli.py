@@ -1,0 +1,107 @@
+"""Command line: ``python -m generator COMMAND``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import catalog
+from .errors import GeneratorError
+from .ingest import ingest_snapshot
+from .loader import load_content
+from .output import write_pages
+from .pages import generate
+
+
+def _content_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--content", type=Path, default=Path("content"), help="dossier du contenu (content/)"
+    )
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    content = load_content(args.content)
+    generated = generate(content)
+    for warning in generated.warnings:
+        print(f"AVERTISSEMENT {warning}", file=sys.stderr)
+    written, unchanged = write_pages(generated.pages, args.out)
+    print(f"{len(generated.pages)} fichiers dans {args.out} ({written} écrits, {unchanged} inchangés)")
+    return 0
+
+
+def cmd_tags(args: argparse.Namespace) -> int:
+    content = load_content(args.content)
+    entries = catalog.build_entries(content)
+    index = catalog.tag_entries(content, entries)
+    rows = [
+        {
+            "id": e.id,
+            "source": e.source,
+            "kind": e.kind.value,
+            "title": e.title,
+            "date": e.date.isoformat() if e.date else None,
+            "tags": list(index.tags_of(e.id)),
+        }
+        for e in entries
+    ]
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for row in rows:
+            print(f"{row['id']}: {', '.join(row['tags']) or '—'}")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    content = load_content(args.content)
+    if not args.offline:
+        print("Seule l'ingestion hors ligne (--offline, depuis les instantanés) existe pour l'instant.",
+              file=sys.stderr)
+        return 2
+    failures = 0
+    now = datetime.now(UTC).replace(microsecond=0)
+    for feed in content.feeds:
+        if args.feed and feed.id != args.feed:
+            continue
+        result = ingest_snapshot(content.root, feed, now=now)
+        if result.error:
+            failures += 1
+            print(f"{feed.id}: ERREUR {result.error}", file=sys.stderr)
+        elif result.report:
+            r = result.report
+            print(f"{feed.id}: {r.new} nouveaux, {r.updated} mis à jour, {r.unchanged} inchangés")
+    return 1 if failures else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", help="écrit les pages normalisées dans un dossier")
+    _content_arg(build)
+    build.add_argument("--out", type=Path, required=True, help="dossier de sortie")
+    build.set_defaults(func=cmd_build)
+
+    tags = sub.add_parser("tags", help="liste les contenus et leurs thèmes")
+    _content_arg(tags)
+    tags.add_argument("--json", action="store_true", help="sortie JSON")
+    tags.set_defaults(func=cmd_tags)
+
+    ingest = sub.add_parser("ingest", help="met à jour l'archive de la veille")
+    _content_arg(ingest)
+    ingest.add_argument("--offline", action="store_true", help="lit les instantanés locaux")
+    ingest.add_argument("--feed", help="un seul flux, par son id")
+    ingest.set_defaults(func=cmd_ingest)
+
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except GeneratorError as err:
+        print(f"ERREUR {err}", file=sys.stderr)
+        return 1

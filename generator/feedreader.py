@@ -1,0 +1,110 @@
+"""Parse feed bytes with feedparser into sanitized :class:`FeedItem` values.
+
+feedparser is only ever given a byte stream: given a string, it may open a local file
+or fetch a URL by itself.
+"""
+
+from __future__ import annotations
+
+import calendar
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+
+from .dates import PARIS
+from .errors import FeedError
+from .models import FeedConfig, FeedItem
+from .sanitize import (
+    MAX_AUTHOR,
+    MAX_SUMMARY,
+    MAX_TITLE,
+    clean_html,
+    clean_text,
+    html_to_text,
+    safe_url,
+)
+from .slugs import slugify
+
+
+def _entry_date(entry: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    return None
+
+
+def _entry_html(entry: Any) -> str:
+    contents = entry.get("content") or []
+    for content in contents:
+        if content.get("value"):
+            if content.get("type") == "text/plain":
+                return "<p>" + clean_text(content["value"], limit=MAX_SUMMARY * 50) + "</p>"
+            return str(content["value"])
+    return str(entry.get("summary", ""))
+
+
+def item_slug(published: datetime, title: str) -> str:
+    """File name of an item in the archive: its date, then its title."""
+    return f"{published.astimezone(PARIS):%Y-%m-%d}-{slugify(title, max_length=60)}"
+
+
+def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem]:
+    """Parse a feed document.
+
+    Args:
+        data: The bytes of the feed (RSS 0.9x/1.0/2.0, Atom 0.3/1.0).
+        feed: The subscription, for ids and relative links.
+        now: Date given to items that carry none (their first-seen date).
+
+    Returns:
+        The items, sanitized, in feed order; a GUID repeated in the feed is kept once.
+
+    Raises:
+        FeedError: The document is empty, or not a feed at all.
+    """
+    if not data.strip():
+        raise FeedError(feed.id, "document vide")
+    parsed = feedparser.parse(
+        io.BytesIO(data),
+        response_headers={"content-location": feed.url},
+        sanitize_html=True,
+        resolve_relative_uris=True,
+    )
+    if not parsed.get("version") and not parsed.entries:
+        reason = parsed.get("bozo_exception") or "pas un flux RSS ou Atom"
+        raise FeedError(feed.id, f"illisible : {reason}")
+    items: list[FeedItem] = []
+    seen: set[str] = set()
+    for entry in parsed.entries:
+        title = clean_text(entry.get("title", ""), limit=MAX_TITLE)
+        link = safe_url(entry.get("link", ""))
+        guid = clean_text(entry.get("id", "") or link, limit=MAX_TITLE)
+        if not guid or guid in seen or not (title or link):
+            continue
+        seen.add(guid)
+        published = _entry_date(entry) or now
+        content = entry.get("summary", "") if feed.content == "summary" else _entry_html(entry)
+        summary_html = str(entry.get("summary", ""))
+        items.append(
+            FeedItem(
+                feed_id=feed.id,
+                slug=item_slug(published, title or guid),
+                guid=guid,
+                title=title or link,
+                link=link,
+                published=published,
+                first_seen=now,
+                author=clean_text(entry.get("author", ""), limit=MAX_AUTHOR),
+                summary=html_to_text(summary_html, limit=MAX_SUMMARY),
+                categories=tuple(
+                    clean_text(t.get("term", ""), limit=MAX_AUTHOR)
+                    for t in entry.get("tags", [])
+                    if t.get("term")
+                ),
+                content_html=clean_html(str(content)),
+            )
+        )
+    return items

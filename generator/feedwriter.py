@@ -1,0 +1,74 @@
+"""Write RSS 2.0 documents (WordPress form: ``dc:creator``, ``content:encoded``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from .sanitize import strip_controls
+
+
+@dataclass(frozen=True, kw_only=True)
+class Channel:
+    """The feed's own metadata."""
+
+    title: str
+    link: str
+    self_url: str
+    description: str
+    language: str = "fr-FR"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entry:
+    """One item of an output feed."""
+
+    title: str
+    link: str
+    guid: str
+    published: datetime
+    description: str
+    content_html: str
+    author: str = ""
+    categories: tuple[str, ...] = ()
+
+
+_ENV = Environment(
+    loader=PackageLoader("generator", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    keep_trailing_newline=True,
+)
+
+
+def rfc822(value: datetime) -> str:
+    """RFC 822 date as RSS wants it: ``Thu, 31 Oct 2024 05:10:00 +0100``."""
+    return format_datetime(value)
+
+
+def render_rss(
+    channel: Channel, entries: Sequence[Entry], *, built: datetime, comment: str = ""
+) -> str:
+    """Render an RSS 2.0 document; every text is XML-escaped by the template."""
+    items = [
+        {
+            "title": strip_controls(e.title),
+            "link": e.link,
+            "guid": e.guid,
+            "author": strip_controls(e.author),
+            "pub_date": rfc822(e.published),
+            "categories": [strip_controls(c) for c in e.categories],
+            "description": strip_controls(e.description),
+            "content_html": strip_controls(e.content_html),
+        }
+        for e in entries
+    ]
+    return _ENV.get_template("rss.xml.j2").render(
+        channel=channel,
+        items=items,
+        comment=comment.replace("--", "—"),
+        last_build=rfc822(built),
+    )

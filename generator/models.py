@@ -1,0 +1,195 @@
+"""Value objects shared by the pipeline. All frozen: stages return new values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+
+
+class Kind(str, Enum):
+    """What sort of thing a published item is."""
+
+    INFOLETTRE = "infolettre"
+    FEED_ITEM = "veille"
+    KB_PAGE = "connaissances"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Asset:
+    """A file published beside a page (an image of a page bundle)."""
+
+    source: Path
+    """Absolute path of the file on disk."""
+    name: str
+    """File name relative to the bundle folder (POSIX form)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Post:
+    """An infolettre post read from a Hugo/Wowchemy page bundle."""
+
+    path: Path
+    slug: str
+    title: str
+    date: datetime
+    body: str
+    summary: str = ""
+    subtitle: str = ""
+    lastmod: datetime | None = None
+    draft: bool = False
+    featured: bool = False
+    toc: bool = True
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    assets: tuple[Asset, ...] = ()
+    forced_tags: tuple[str, ...] = ()
+    forbidden_tags: tuple[str, ...] = ()
+
+    @property
+    def item_id(self) -> str:
+        """Stable identifier used by tags and the CLI."""
+        return f"infolettre/{self.slug}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedConfig:
+    """One subscription declared in ``content/feeds.yml``."""
+
+    id: str
+    title: str
+    url: str
+    site_url: str = ""
+    snapshot: Path | None = None
+    licence: str = ""
+    content: str = "full"
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedItem:
+    """One item of a feed, as kept in the archive."""
+
+    feed_id: str
+    slug: str
+    guid: str
+    title: str
+    link: str
+    published: datetime
+    content_html: str
+    author: str = ""
+    summary: str = ""
+    categories: tuple[str, ...] = ()
+    first_seen: datetime | None = None
+    forced_tags: tuple[str, ...] = ()
+    forbidden_tags: tuple[str, ...] = ()
+
+    @property
+    def item_id(self) -> str:
+        """Stable identifier used by tags and the CLI."""
+        return f"{self.feed_id}/{self.slug}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class KbPage:
+    """A knowledge-base page: plain Markdown with optional front matter."""
+
+    path: Path
+    slug: str
+    title: str
+    body: str
+    date: datetime | None = None
+    summary: str = ""
+    source: str = ""
+    tags: tuple[str, ...] = ()
+    forced_tags: tuple[str, ...] = ()
+    forbidden_tags: tuple[str, ...] = ()
+
+    @property
+    def item_id(self) -> str:
+        """Stable identifier used by tags and the CLI."""
+        return f"connaissances/{self.slug}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TagRule:
+    """One tag of the vocabulary, with the terms that suggest it."""
+
+    id: str
+    label: str
+    description: str
+    threshold: float = 2.0
+    terms: tuple[tuple[str, float], ...] = ()
+    negative: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Taxonomy:
+    """The whole vocabulary, in declaration order."""
+
+    tags: tuple[TagRule, ...]
+
+    def get(self, tag_id: str) -> TagRule | None:
+        """Return the tag with this id, or ``None``."""
+        for tag in self.tags:
+            if tag.id == tag_id:
+                return tag
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Hit:
+    """A term that fired for a tag, and where."""
+
+    term: str
+    field: str
+    count: int
+    weight: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class TagDecision:
+    """The tagger's verdict for one tag on one item, with its reasons."""
+
+    tag_id: str
+    score: float
+    threshold: float
+    hits: tuple[Hit, ...] = ()
+    forced: bool = False
+    forbidden: bool = False
+
+    @property
+    def assigned(self) -> bool:
+        """Whether the tag is given to the item."""
+        if self.forbidden:
+            return False
+        return self.forced or self.score >= self.threshold
+
+
+@dataclass(frozen=True, kw_only=True)
+class Content:
+    """Everything read from ``content/``."""
+
+    root: Path
+    posts: tuple[Post, ...] = ()
+    feeds: tuple[FeedConfig, ...] = ()
+    items: tuple[FeedItem, ...] = ()
+    kb_pages: tuple[KbPage, ...] = ()
+    taxonomy: Taxonomy = field(default_factory=lambda: Taxonomy(tags=()))
+    authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutPage:
+    """A page or file handed to the renderer.
+
+    ``text`` holds Markdown for pages; ``source`` points at a file to copy for assets.
+    """
+
+    path: str
+    """Destination path relative to the docs root (POSIX)."""
+    text: str | None = None
+    source: Path | None = None
+    in_nav: bool = True

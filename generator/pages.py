@@ -1,0 +1,287 @@
+"""Turn content into the normalized Markdown pages the renderer publishes. Pure.
+
+Infolettres become Material blog posts; each feed item, knowledge-base page and tag
+gets a page; index pages list them. Only the section index pages sit in the navigation:
+item pages are kept out of it, so the sidebar never lists thousands of pages.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import yaml
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from . import catalog
+from .catalog import Entry, TagIndex
+from .dates import format_french
+from .models import Content, FeedItem, Kind, OutPage, Post
+from .shortcodes import convert
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!])")
+_FENCE = re.compile(r"^(```|~~~)")
+_HEADING = re.compile(r"^(#{1,5})(\s)")
+
+
+def md(text: str) -> str:
+    """Escape text so Markdown shows it literally (inline context)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("&", "&amp;").replace("\n", " ")
+
+
+def md_cell(text: str) -> str:
+    """Escape text for a Markdown table cell."""
+    return md(text)
+
+
+_ENV = Environment(
+    loader=PackageLoader("generator", "templates"),
+    autoescape=False,  # these templates produce Markdown; text goes through `md` or `e`
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+    trim_blocks=False,
+)
+_ENV.filters["md"] = md
+_ENV.filters["md_cell"] = md_cell
+_ENV.filters["french_date"] = format_french
+
+
+def _render(template: str, **context: Any) -> str:
+    return _ENV.get_template(template).render(**context)
+
+
+def href(from_page: str, to_page: str) -> str:
+    """Relative Markdown link from one docs path to another."""
+    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
+def front_matter(meta: dict[str, Any], body: str) -> str:
+    """A Markdown page with YAML front matter."""
+    dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{dumped}---\n\n{body.lstrip()}"
+
+
+def demote_headings(markdown: str) -> str:
+    """Push ATX headings one level down (``#`` → ``##``), leaving code blocks alone.
+
+    The post title is the page's only ``h1``; Hugo posts use ``#`` for their sections.
+    """
+    lines = markdown.split("\n")
+    fenced = False
+    for index, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced:
+            lines[index] = _HEADING.sub(r"#\1\2", line)
+    return "\n".join(lines)
+
+
+@dataclass(kw_only=True)
+class Generated:
+    """The pages of a build, and what is worth telling the editor."""
+
+    pages: list[OutPage] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _labels(content: Content, ids: Iterable[str]) -> list[str]:
+    labels = []
+    for tag_id in ids:
+        rule = content.taxonomy.get(tag_id)
+        labels.append(rule.label if rule else tag_id)
+    return labels
+
+
+def _tag_links(content: Content, page: str, ids: Iterable[str]) -> list[dict[str, str]]:
+    links = []
+    for tag_id in ids:
+        rule = content.taxonomy.get(tag_id)
+        if rule:
+            links.append({"label": rule.label, "href": href(page, f"{catalog.TAGS_URI}/{tag_id}.md")})
+    return links
+
+
+def _post_page(content: Content, post: Post, tags: TagIndex, out: Generated) -> None:
+    page = catalog.post_page(post.slug)
+    body, warnings = convert(post.body)
+    for warning in warnings:
+        out.warnings.append(f"{post.path}:{warning.line}: {warning.message}")
+    authors = []
+    for author in post.authors:
+        if author in content.authors:
+            authors.append(author)
+        else:
+            out.warnings.append(
+                f"{post.path} (clé « authors »): auteur « {author} » absent de authors.yml"
+            )
+    vocabulary = tags.tags_of(post.item_id)
+    editor = [t for t in post.tags if not content.taxonomy.get(t)]
+    meta: dict[str, Any] = {
+        "title": post.title,
+        "description": post.summary or post.title,
+        "date": {"created": post.date, "updated": post.lastmod or post.date},
+        "slug": post.slug,
+        "authors": authors,
+        "categories": list(post.categories),
+        "tags": editor + _labels(content, vocabulary),
+    }
+    if not post.toc:
+        meta["hide"] = ["toc"]
+    lead = f"*{md(post.subtitle)}*\n\n" if post.subtitle else ""
+    summary = f"{md(post.summary)}\n\n" if post.summary else ""
+    text = f"# {md(post.title)}\n\n{lead}{summary}<!-- more -->\n\n{demote_headings(body)}"
+    out.pages.append(OutPage(path=page, text=front_matter(meta, text), in_nav=False))
+    for asset in post.assets:
+        out.pages.append(
+            OutPage(path=f"{catalog.POSTS_URI}/{post.slug}/{asset.name}", source=asset.source, in_nav=False)
+        )
+
+
+def _item_page(content: Content, item: FeedItem, tags: TagIndex, out: Generated) -> None:
+    feed = next(f for f in content.feeds if f.id == item.feed_id)
+    page = catalog.item_page(item.feed_id, item.slug)
+    vocabulary = tags.tags_of(item.item_id)
+    meta = {
+        "title": item.title,
+        "description": item.summary or item.title,
+        "tags": _labels(content, vocabulary),
+        "date": item.published.date().isoformat(),
+    }
+    body = _render("item.md.j2", item=item, feed=feed, tags=_tag_links(content, page, vocabulary))
+    out.pages.append(OutPage(path=page, text=front_matter(meta, body), in_nav=False))
+
+
+def _listing(entries: Iterable[Entry], page: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": e.title,
+            "date": e.date,
+            "summary": e.summary,
+            "source": e.source,
+            "kind_label": catalog.KIND_LABELS[e.kind],
+            "href": href(page, e.page),
+        }
+        for e in entries
+    ]
+
+
+def generate(content: Content, *, now: datetime | None = None) -> Generated:
+    """Produce every page of the site from ``content``.
+
+    Args:
+        content: What :func:`generator.loader.load_content` read.
+        now: Unused for now; reserved so callers pass the build time explicitly.
+
+    Returns:
+        The pages (Markdown text or files to copy) and the warnings.
+    """
+    out = Generated()
+    entries = catalog.build_entries(content)
+    tags = catalog.tag_entries(content, entries)
+    by_id = {e.id: e for e in entries}
+
+    for post in content.posts:
+        if not post.draft:
+            _post_page(content, post, tags, out)
+    for item in content.items:
+        _item_page(content, item, tags, out)
+    for kb in content.kb_pages:
+        page = catalog.kb_page(kb.slug)
+        vocabulary = tags.tags_of(kb.item_id)
+        meta: dict[str, Any] = {
+            "title": kb.title,
+            "tags": list(kb.tags) + _labels(content, [t for t in vocabulary if t not in kb.tags]),
+        }
+        if kb.summary:
+            meta["description"] = kb.summary
+        out.pages.append(OutPage(path=page, text=front_matter(meta, kb.body), in_nav=False))
+
+    kb_index = f"{catalog.KB_URI}/index.md"
+    kb_entries = [by_id[p.item_id] for p in content.kb_pages]
+    out.pages.append(
+        OutPage(path=kb_index, text=_render("kb_index.md.j2", pages=_listing(kb_entries, kb_index)))
+    )
+
+    feeds_index = f"{catalog.FEEDS_URI}/index.md"
+    feed_rows = []
+    for feed in content.feeds:
+        feed_page = f"{catalog.FEEDS_URI}/{feed.id}/index.md"
+        feed_items = sorted(
+            (e for e in entries if e.kind is Kind.FEED_ITEM and e.id.startswith(feed.id + "/")),
+            key=catalog.sort_key,
+            reverse=True,
+        )
+        authors = {i.item_id: i.author for i in content.items}
+        rows = _listing(feed_items, feed_page)
+        for row, entry in zip(rows, feed_items, strict=True):
+            row["author"] = authors.get(entry.id, "")
+        out.pages.append(
+            OutPage(
+                path=feed_page,
+                text=_render("feed.md.j2", feed=feed, entries=rows),
+                in_nav=False,
+            )
+        )
+        feed_rows.append(
+            {
+                "title": feed.title,
+                "href": href(feeds_index, feed_page),
+                "count": len(feed_items),
+                "licence": feed.licence,
+            }
+        )
+    out.pages.append(OutPage(path=feeds_index, text=_render("feeds_index.md.j2", feeds=feed_rows)))
+
+    tags_index = f"{catalog.TAGS_URI}/index.md"
+    tag_rows = []
+    for rule in content.taxonomy.tags:
+        tag_page = f"{catalog.TAGS_URI}/{rule.id}.md"
+        tagged = tags.entries_with(rule.id, entries)
+        out.pages.append(
+            OutPage(
+                path=tag_page,
+                text=front_matter(
+                    {"title": rule.label, "description": rule.description},
+                    _render("tag.md.j2", tag=rule, entries=_listing(tagged, tag_page)),
+                ),
+                in_nav=False,
+            )
+        )
+        tag_rows.append(
+            {
+                "id": rule.id,
+                "label": rule.label,
+                "description": rule.description,
+                "count": len(tagged),
+                "href": href(tags_index, tag_page),
+            }
+        )
+    out.pages.append(OutPage(path=tags_index, text=_render("tags_index.md.j2", tags=tag_rows)))
+
+    posts = sorted((p for p in content.posts if not p.draft), key=lambda p: p.date, reverse=True)
+    latest = None
+    if posts:
+        latest = {
+            "title": posts[0].title,
+            "summary": posts[0].summary,
+            "date": posts[0].date,
+            "href": catalog.post_page(posts[0].slug),
+        }
+    recent = sorted(
+        (e for e in entries if e.kind is Kind.FEED_ITEM), key=catalog.sort_key, reverse=True
+    )[:5]
+    home_tags = [dict(row, href=f"{catalog.TAGS_URI}/{row['id']}.md") for row in tag_rows]
+    out.pages.append(
+        OutPage(
+            path="index.md",
+            text=front_matter(
+                {"title": "Accueil", "hide": ["navigation", "toc"]},
+                _render("home.md.j2", latest=latest, recent=_listing(recent, "index.md"), tags=home_tags),
+            ),
+        )
+    )
+    return out

@@ -1,0 +1,92 @@
+"""Read Hugo/Wowchemy infolettre posts: front matter mapped onto :class:`Post`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from . import frontmatter
+from .dates import parse_date
+from .errors import ContentError
+from .models import Asset, Post
+
+
+def text_field(meta: dict[str, Any], key: str, path: Path, *, required: bool = False) -> str:
+    """Return a text value of the front matter, checking its type."""
+    value = meta.get(key)
+    if value is None:
+        if required:
+            raise ContentError(path, "clé obligatoire absente", key=key)
+        return ""
+    if isinstance(value, bool) or isinstance(value, (dict, list)):
+        raise ContentError(path, f"un texte est attendu, pas {type(value).__name__}", key=key)
+    return str(value).strip()
+
+
+def list_field(meta: dict[str, Any], key: str, path: Path) -> tuple[str, ...]:
+    """Return a list of strings; a single string is accepted as a one-item list."""
+    value = meta.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value.strip(),) if value.strip() else ()
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+        raise ContentError(path, "une liste de textes est attendue", key=key)
+    return tuple(str(v).strip() for v in value if str(v).strip())
+
+
+def bool_field(meta: dict[str, Any], key: str, path: Path, *, default: bool) -> bool:
+    """Return a boolean value of the front matter, checking its type."""
+    value = meta.get(key, default)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise ContentError(path, f"true ou false est attendu, pas « {value} »", key=key)
+    return value
+
+
+def date_field(meta: dict[str, Any], key: str, path: Path, *, required: bool) -> datetime | None:
+    """Return a date value of the front matter, parsed and checked."""
+    value = meta.get(key)
+    if value is None or value == "":
+        if required:
+            raise ContentError(path, "clé obligatoire absente", key=key)
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as err:
+        raise ContentError(path, f"date invalide : {err}", key=key) from err
+
+
+def parse_post(text: str, path: Path, *, slug: str, assets: Sequence[Asset] = ()) -> Post:
+    """Build a :class:`Post` from the text of an ``index.md``.
+
+    Keys that are commented out or unknown are ignored.
+
+    Raises:
+        ContentError: Broken front matter or a key of the wrong type.
+    """
+    meta, body, _ = frontmatter.read(text, path)
+    if not meta:
+        raise ContentError(path, "en-tête YAML absent : un billet commence par « --- »")
+    return Post(
+        path=path,
+        slug=slug,
+        title=text_field(meta, "title", path, required=True),
+        subtitle=text_field(meta, "subtitle", path),
+        summary=text_field(meta, "summary", path),
+        date=date_field(meta, "date", path, required=True),  # type: ignore[arg-type]
+        lastmod=date_field(meta, "lastmod", path, required=False),
+        draft=bool_field(meta, "draft", path, default=False),
+        featured=bool_field(meta, "featured", path, default=False),
+        toc=bool_field(meta, "toc", path, default=True),
+        authors=list_field(meta, "authors", path),
+        tags=list_field(meta, "tags", path),
+        categories=list_field(meta, "categories", path),
+        forced_tags=list_field(meta, "force_tags", path),
+        forbidden_tags=list_field(meta, "forbid_tags", path),
+        body=body,
+        assets=tuple(assets),
+    )

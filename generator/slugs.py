@@ -1,0 +1,31 @@
+"""Stable, readable slugs: accents folded, anything else turned into hyphens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_SPECIAL = {"#": "sharp", "+": "plus", "&": "et", "@": "at"}
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and remove accents (``Événement`` → ``evenement``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def slugify(text: str, *, max_length: int = 80) -> str:
+    """Return a URL slug for ``text``.
+
+    Symbols that carry meaning in tag names are spelled out, so ``C#``, ``C++`` and
+    ``C`` get distinct slugs. A text with no usable character gets a short hash.
+    """
+    spelled = "".join(f"-{_SPECIAL[c]}-" if c in _SPECIAL else c for c in text)
+    folded = fold(spelled).replace("’", "-").replace("'", "-")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0]
+    if not slug:
+        slug = "x-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return slug
