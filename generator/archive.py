@@ -157,7 +157,9 @@ def merge(
     changed: list[FeedItem] = []
     new = updated = unchanged = 0
     for item in incoming:
-        old = by_key.get(identity(item.guid)) or (by_key.get(identity(item.link)) if item.link else None)
+        old = by_key.get(identity(item.guid)) or (
+            by_key.get(identity(item.link)) if item.link else None
+        )
         if old is None:
             changed.append(item)
             by_key[identity(item.guid)] = item

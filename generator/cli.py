@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from . import catalog
 from .errors import GeneratorError
@@ -29,7 +30,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     for warning in generated.warnings:
         print(f"AVERTISSEMENT {warning}", file=sys.stderr)
     written, unchanged = write_pages(generated.pages, args.out)
-    print(f"{len(generated.pages)} fichiers dans {args.out} ({written} écrits, {unchanged} inchangés)")
+    print(
+        f"{len(generated.pages)} fichiers dans {args.out} ({written} écrits, {unchanged} inchangés)"
+    )
     return 0
 
 
@@ -37,7 +40,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
     content = load_content(args.content)
     entries = catalog.build_entries(content)
     index = catalog.tag_entries(content, entries)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": e.id,
             "source": e.source,
@@ -60,8 +63,11 @@ def cmd_tags(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     content = load_content(args.content)
     if not args.offline:
-        print("Seule l'ingestion hors ligne (--offline, depuis les instantanés) existe pour l'instant.",
-              file=sys.stderr)
+        print(
+            "Seule l'ingestion hors ligne (--offline, depuis les instantanés) existe "
+            "pour l'instant.",
+            file=sys.stderr,
+        )
         return 2
     failures = 0
     now = datetime.now(UTC).replace(microsecond=0)

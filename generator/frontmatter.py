@@ -35,7 +35,7 @@ class _Loader(yaml.SafeLoader):
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=True)
         if key in seen:
             raise _DuplicateKeyError(str(key), key_node.start_mark.line)
         seen[key] = key_node.start_mark.line
@@ -45,7 +45,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any
 class _DuplicateKeyError(Exception):
     def __init__(self, key: str, line: int) -> None:
         self.key = key
-        self.line = line
+        self.line_number = line
         super().__init__(key)
 
 
@@ -120,16 +120,19 @@ def parse(front: str, path: Path) -> dict[str, Any]:
                 line=number,
             )
     try:
-        data = yaml.load(front, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        data = yaml.load(front, Loader=_Loader)
     except _DuplicateKeyError as err:
         raise ContentError(
-            path, "clé en double (YAML garderait la dernière)", key=err.key, line=err.line + 2
+            path,
+            "clé en double (YAML garderait la dernière)",
+            key=err.key,
+            line=err.line_number + 2,
         ) from err
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        line = mark.line + 2 if mark is not None else None
+        at_line = mark.line + 2 if mark is not None else None
         problem = err.problem or str(err)
-        raise ContentError(path, f"YAML invalide : {problem}", line=line) from err
+        raise ContentError(path, f"YAML invalide : {problem}", line=at_line) from err
     except yaml.YAMLError as err:
         raise ContentError(path, f"YAML invalide : {err}") from err
     if data is None:

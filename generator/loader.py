@@ -61,8 +61,7 @@ def load_kb_pages(root: Path) -> list[KbPage]:
     if not folder.is_dir():
         return []
     return [
-        parse_kb_page(read_text(path), path, slug=path.stem)
-        for path in sorted(folder.glob("*.md"))
+        parse_kb_page(read_text(path), path, slug=path.stem) for path in sorted(folder.glob("*.md"))
     ]
 
 

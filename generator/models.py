@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What sort of thing a published item is."""
 
     INFOLETTRE = "infolettre"

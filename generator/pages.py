@@ -101,7 +101,9 @@ def _tag_links(content: Content, page: str, ids: Iterable[str]) -> list[dict[str
     for tag_id in ids:
         rule = content.taxonomy.get(tag_id)
         if rule:
-            links.append({"label": rule.label, "href": href(page, f"{catalog.TAGS_URI}/{tag_id}.md")})
+            links.append(
+                {"label": rule.label, "href": href(page, f"{catalog.TAGS_URI}/{tag_id}.md")}
+            )
     return links
 
 
@@ -137,7 +139,11 @@ def _post_page(content: Content, post: Post, tags: TagIndex, out: Generated) -> 
     out.pages.append(OutPage(path=page, text=front_matter(meta, text), in_nav=False))
     for asset in post.assets:
         out.pages.append(
-            OutPage(path=f"{catalog.POSTS_URI}/{post.slug}/{asset.name}", source=asset.source, in_nav=False)
+            OutPage(
+                path=f"{catalog.POSTS_URI}/{post.slug}/{asset.name}",
+                source=asset.source,
+                in_nav=False,
+            )
         )
 
 
@@ -280,7 +286,9 @@ def generate(content: Content, *, now: datetime | None = None) -> Generated:
             path="index.md",
             text=front_matter(
                 {"title": "Accueil", "hide": ["navigation", "toc"]},
-                _render("home.md.j2", latest=latest, recent=_listing(recent, "index.md"), tags=home_tags),
+                _render(
+                    "home.md.j2", latest=latest, recent=_listing(recent, "index.md"), tags=home_tags
+                ),
             ),
         )
     )

@@ -20,7 +20,7 @@ def text_field(meta: dict[str, Any], key: str, path: Path, *, required: bool = F
         if required:
             raise ContentError(path, "clé obligatoire absente", key=key)
         return ""
-    if isinstance(value, bool) or isinstance(value, (dict, list)):
+    if isinstance(value, (bool, dict, list)):
         raise ContentError(path, f"un texte est attendu, pas {type(value).__name__}", key=key)
     return str(value).strip()
 

@@ -180,7 +180,9 @@ def convert(text: str) -> tuple[str, list[ShortcodeWarning]]:
                     ShortcodeWarning(
                         line=child.line,
                         name=child.name,
-                        message=f"shortcode inconnu « {child.name} » : contenu gardé, balises retirées",
+                        message=(
+                            f"shortcode inconnu « {child.name} » : contenu gardé, balises retirées"
+                        ),
                     )
                 )
                 out.append(inner)

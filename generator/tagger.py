@@ -1,8 +1,8 @@
 """Rule-based tagging: weighted terms, per-tag thresholds, explainable decisions.
 
 Text is folded (case, accents), French elisions are split off (``l’IA`` → ``ia``), and
-each term matches whole words, its last word optionally plural (``modèles`` matches the
-term ``modèle``). The title weighs more than the summary, which weighs more than the body.
+each term matches whole words, each optionally plural (``modèles ouverts`` matches the
+term ``modèle ouvert``). The title weighs more than the summary, which weighs more than the body.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ def _pattern(term: str) -> re.Pattern[str]:
     words = normalize(term).split()
     if not words:
         return re.compile(r"(?!x)x")
-    body = r"\s".join(re.escape(w) for w in words[:-1])
-    last = re.escape(words[-1]) + r"(?:s|x)?"
-    return re.compile(r"(?<=\s)" + (body + r"\s" if body else "") + last + r"(?=\s)")
+    # French plurals agree on every word: "modèles ouverts" matches "modèle ouvert".
+    body = r"\s".join(re.escape(w) + r"(?:s|x)?" for w in words)
+    return re.compile(r"(?<=\s)" + body + r"(?=\s)")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,9 +67,7 @@ def score_tag(rule: TagRule, fields: Mapping[str, str]) -> tuple[float, tuple[Hi
                 if count:
                     counted = min(count, MAX_COUNT)
                     score += sign * weight * FIELD_WEIGHTS[field_name] * counted
-                    hits.append(
-                        Hit(term=term, field=field_name, count=count, weight=sign * weight)
-                    )
+                    hits.append(Hit(term=term, field=field_name, count=count, weight=sign * weight))
     return round(score, 3), tuple(hits)
 
 

@@ -75,7 +75,9 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
                     config,
                     page.path,
                     abs_src_path=str(self.pages_dir / page.path),
-                    inclusion=InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV,
+                    inclusion=InclusionLevel.UNDEFINED
+                    if page.in_nav
+                    else InclusionLevel.NOT_IN_NAV,
                 )
             )
         return files

@@ -1,0 +1,65 @@
+"""The command line, run as a user runs it: ``python -m generator …``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import ROOT
+
+
+def _run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_tags_json_lists_every_item_with_its_tags() -> None:
+    result = _run("tags", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert {tuple(sorted(row)) for row in rows} == {
+        ("date", "id", "kind", "source", "tags", "title")
+    }
+    by_id = {row["id"]: row for row in rows}
+    assert len(by_id) == 10  # 1 infolettre + 7 Framablog articles + 2 knowledge-base pages
+    assert by_id["infolettre/infolettre_13"]["date"].startswith("2023-03-20")
+    assert "events" in by_id["infolettre/infolettre_13"]["tags"]
+    assert (
+        "open-source-ai"
+        in by_id["framablog/2024-10-31-l-ia-open-source-existe-t-elle-vraiment"]["tags"]
+    )
+    assert sum(row["source"] == "Framablog" for row in rows) == 7
+
+
+def test_build_writes_the_pages_the_plugin_injects(tmp_path: Path) -> None:
+    out = tmp_path / "pages"
+    result = _run("build", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    post = (out / "infolettre/posts/infolettre_13/index.md").read_text(encoding="utf-8")
+    assert post.startswith("---\ntitle: Infolettre Avril 2023")
+    assert "!!! note" in post and "{{%" not in post
+    assert (out / "infolettre/posts/infolettre_13/featured.jpg").is_file()
+    assert len(list((out / "veille/framablog").glob("*.md"))) == 8  # 7 items + index
+    assert (out / "themes/events.md").is_file()
+    again = _run("build", "--out", str(out))
+    assert "0 écrits" in again.stdout
+
+
+def test_bad_content_exits_non_zero_naming_the_file(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    bundle = content / "infolettre" / "broken"
+    bundle.mkdir(parents=True)
+    (content / "taxonomy.yml").write_bytes((ROOT / "content" / "taxonomy.yml").read_bytes())
+    (bundle / "index.md").write_text("---\ntitle: x\ndate: 2024-02-30\n---\n", encoding="utf-8")
+    result = _run("build", "--content", str(content), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "broken/index.md" in result.stderr and "date" in result.stderr
+    assert not (tmp_path / "out").exists()
