@@ -27,10 +27,30 @@ from .sanitize import (
 )
 from .slugs import slugify
 
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def _text_field(entry: Any, key: str, limit: int) -> str:
+    """A text field of the entry; HTML titles (Atom type="html") are reduced to text."""
+    value = str(dict.get(entry, key) or "")
+    detail = dict.get(entry, f"{key}_detail") or {}
+    if detail.get("type") in _HTML_TYPES:
+        return html_to_text(value, limit=limit)
+    return clean_text(value, limit=limit)
+
+
+def _author(entry: Any) -> str:
+    """The author's name; an Atom author's e-mail address is not published."""
+    detail = dict.get(entry, "author_detail") or {}
+    name = detail.get("name") or dict.get(entry, "author") or ""
+    return clean_text(str(name), limit=MAX_AUTHOR)
+
 
 def _entry_date(entry: Any) -> datetime | None:
+    # dict.get, not entry.get: FeedParserDict maps a missing "updated_parsed" onto
+    # "published_parsed" with a DeprecationWarning.
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+        value = dict.get(entry, key)
         if value:
             return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
     return None
@@ -69,7 +89,9 @@ def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem
         raise FeedError(feed.id, "document vide")
     parsed = feedparser.parse(
         io.BytesIO(data),
-        response_headers={"content-location": feed.url},
+        # Without a content type feedparser assumes ISO-8859-1 for some text; with
+        # application/xml and no charset it honours the XML declaration (RFC 3023).
+        response_headers={"content-location": feed.url, "content-type": "application/xml"},
         sanitize_html=True,
         resolve_relative_uris=True,
     )
@@ -79,7 +101,7 @@ def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem
     items: list[FeedItem] = []
     seen: set[str] = set()
     for entry in parsed.entries:
-        title = clean_text(entry.get("title", ""), limit=MAX_TITLE)
+        title = _text_field(entry, "title", MAX_TITLE)
         link = safe_url(entry.get("link", ""))
         guid = clean_text(entry.get("id", "") or link, limit=MAX_TITLE)
         if not guid or guid in seen or not (title or link):
@@ -97,7 +119,7 @@ def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem
                 link=link,
                 published=published,
                 first_seen=now,
-                author=clean_text(entry.get("author", ""), limit=MAX_AUTHOR),
+                author=_author(entry),
                 summary=html_to_text(summary_html, limit=MAX_SUMMARY),
                 categories=tuple(
                     clean_text(t.get("term", ""), limit=MAX_AUTHOR)
