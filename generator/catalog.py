@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from .models import Content, Kind, TagDecision
+from .models import Content, Kind, Post, TagDecision
 from .tagger import Document, assigned, decide
 
 POSTS_URI = "infolettre/posts"
@@ -81,13 +81,19 @@ def kb_page(slug: str) -> str:
     return f"{KB_URI}/{slug}.md"
 
 
+def visible_posts(
+    content: Content, *, now: datetime, include_drafts: bool = False
+) -> tuple[Post, ...]:
+    """Posts to publish, newest first: drafts and future-dated posts wait, as in Hugo."""
+    posts = [p for p in content.posts if include_drafts or (not p.draft and p.date <= now)]
+    return tuple(sorted(posts, key=lambda p: p.date, reverse=True))
+
+
 def build_entries(content: Content) -> list[Entry]:
-    """Every published entry of the content (drafts are not published)."""
+    """Every entry of the content; callers drop unpublished posts first (visible_posts)."""
     feeds = {feed.id: feed for feed in content.feeds}
     entries: list[Entry] = []
     for post in content.posts:
-        if post.draft:
-            continue
         entries.append(
             Entry(
                 id=post.item_id,

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ def _content_arg(parser: argparse.ArgumentParser) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     content = load_content(args.content)
-    generated = generate(content)
+    generated = generate(content, now=datetime.now(UTC), include_drafts=args.drafts)
     for warning in generated.warnings:
         print(f"AVERTISSEMENT {warning}", file=sys.stderr)
     written, unchanged = write_pages(generated.pages, args.out)
@@ -38,6 +39,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_tags(args: argparse.Namespace) -> int:
     content = load_content(args.content)
+    now = datetime.now(UTC)
+    content = replace(content, posts=catalog.visible_posts(content, now=now))
     entries = catalog.build_entries(content)
     index = catalog.tag_entries(content, entries)
     rows: list[dict[str, Any]] = [
@@ -92,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     build = sub.add_parser("build", help="écrit les pages normalisées dans un dossier")
     _content_arg(build)
     build.add_argument("--out", type=Path, required=True, help="dossier de sortie")
+    build.add_argument(
+        "--drafts", action="store_true", help="inclut brouillons et billets datés du futur"
+    )
     build.set_defaults(func=cmd_build)
 
     tags = sub.add_parser("tags", help="liste les contenus et leurs thèmes")

@@ -47,6 +47,15 @@ class Post:
     assets: tuple[Asset, ...] = ()
     forced_tags: tuple[str, ...] = ()
     forbidden_tags: tuple[str, ...] = ()
+    number: int | None = None
+    """Issue number: front matter ``issue``, else ``#13`` in the title."""
+    cover: str = ""
+    """Cover image file of the bundle (``image.filename`` or ``featured.*``)."""
+    cover_caption: str = ""
+    cover_in_page: bool = True
+    """False when Wowchemy's ``image.preview_only`` hides the cover on the post itself."""
+    body_line: int = 1
+    """Line of ``index.md`` where the body starts, for messages."""
 
     @property
     def item_id(self) -> str:

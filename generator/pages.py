@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,8 @@ from .dates import format_french
 from .models import Content, FeedItem, Kind, OutPage, Post
 from .shortcodes import convert
 
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+_HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!])")
 _FENCE = re.compile(r"^(```|~~~)")
 _HEADING = re.compile(r"^(#{1,5})(\s)")
@@ -84,6 +86,7 @@ def demote_headings(markdown: str) -> str:
 class Generated:
     """The pages of a build, and what is worth telling the editor."""
 
+    now: datetime
     pages: list[OutPage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -107,11 +110,65 @@ def _tag_links(content: Content, page: str, ids: Iterable[str]) -> list[dict[str
     return links
 
 
-def _post_page(content: Content, post: Post, tags: TagIndex, out: Generated) -> None:
+def missing_images(markdown: str, available: set[str]) -> list[tuple[int, str]]:
+    """Relative images of ``markdown`` that are not among ``available`` files.
+
+    Returns:
+        ``(line, src)`` pairs, 1-based lines of ``markdown``.
+    """
+    found: list[tuple[int, str]] = []
+    for pattern in (_MD_IMAGE, _HTML_IMAGE):
+        for match in pattern.finditer(markdown):
+            src = match.group(1).split("#", 1)[0].split("?", 1)[0]
+            if not src or "://" in src or src.startswith(("/", "data:", "mailto:")):
+                continue
+            if posixpath.normpath(src) not in available:
+                found.append((markdown.count("\n", 0, match.start()) + 1, match.group(1)))
+    return sorted(found)
+
+
+def _pager(posts: tuple[Post, ...], index: int, page: str) -> str:
+    """Links to the previous (older) and next (newer) issues."""
+    links = []
+    if index + 1 < len(posts):
+        older = posts[index + 1]
+        label = f"#{older.number}" if older.number is not None else md(older.title)
+        links.append(
+            f"[← Infolettre précédente ({label})]({href(page, catalog.post_page(older.slug))})"
+        )
+    if index > 0:
+        newer = posts[index - 1]
+        label = f"#{newer.number}" if newer.number is not None else md(newer.title)
+        links.append(
+            f"[Infolettre suivante ({label}) →]({href(page, catalog.post_page(newer.slug))})"
+        )
+    if not links:
+        return ""
+    return (
+        "\n\n---\n\n"
+        + '<nav class="infolettre-pager" markdown>\n'
+        + " · ".join(links)
+        + "\n</nav>\n"
+    )
+
+
+def _post_page(
+    content: Content,
+    posts: tuple[Post, ...],
+    index: int,
+    tags: TagIndex,
+    out: Generated,
+) -> None:
+    post = posts[index]
     page = catalog.post_page(post.slug)
     body, warnings = convert(post.body)
     for warning in warnings:
-        out.warnings.append(f"{post.path}:{warning.line}: {warning.message}")
+        out.warnings.append(f"{post.path}:{post.body_line + warning.line - 1}: {warning.message}")
+    for line, src in missing_images(post.body, {a.name for a in post.assets}):
+        out.warnings.append(
+            f"{post.path}:{post.body_line + line - 1}: image « {src} » introuvable à côté de "
+            "index.md"
+        )
     authors = []
     for author in post.authors:
         if author in content.authors:
@@ -133,9 +190,25 @@ def _post_page(content: Content, post: Post, tags: TagIndex, out: Generated) -> 
     }
     if not post.toc:
         meta["hide"] = ["toc"]
+    if post.draft or post.date > out.now:
+        meta["draft"] = True
+    if post.number is not None:
+        meta["issue"] = post.number
+    if post.cover:
+        meta["image"] = post.cover
+    if post.featured:
+        meta["featured"] = True
     lead = f"*{md(post.subtitle)}*\n\n" if post.subtitle else ""
+    cover = ""
+    if post.cover and post.cover_in_page:
+        cover = f"![{md(post.cover_caption)}]({post.cover}){{ .infolettre-cover }}\n\n"
+        if post.cover_caption:
+            cover += f"<small>{md(post.cover_caption)}</small>\n\n"
     summary = f"{md(post.summary)}\n\n" if post.summary else ""
-    text = f"# {md(post.title)}\n\n{lead}{summary}<!-- more -->\n\n{demote_headings(body)}"
+    text = (
+        f"# {md(post.title)}\n\n{lead}{cover}{summary}<!-- more -->\n\n"
+        f"{demote_headings(body).strip()}\n{_pager(posts, index, page)}"
+    )
     out.pages.append(OutPage(path=page, text=front_matter(meta, text), in_nav=False))
     for asset in post.assets:
         out.pages.append(
@@ -175,24 +248,26 @@ def _listing(entries: Iterable[Entry], page: str) -> list[dict[str, Any]]:
     ]
 
 
-def generate(content: Content, *, now: datetime | None = None) -> Generated:
+def generate(content: Content, *, now: datetime, include_drafts: bool = False) -> Generated:
     """Produce every page of the site from ``content``.
 
     Args:
         content: What :func:`generator.loader.load_content` read.
-        now: Unused for now; reserved so callers pass the build time explicitly.
+        now: The build time: posts dated later wait, like drafts.
+        include_drafts: Publish drafts and future posts too (marked as drafts).
 
     Returns:
         The pages (Markdown text or files to copy) and the warnings.
     """
-    out = Generated()
+    out = Generated(now=now)
+    posts = catalog.visible_posts(content, now=now, include_drafts=include_drafts)
+    content = replace(content, posts=posts)
     entries = catalog.build_entries(content)
     tags = catalog.tag_entries(content, entries)
     by_id = {e.id: e for e in entries}
 
-    for post in content.posts:
-        if not post.draft:
-            _post_page(content, post, tags, out)
+    for index in range(len(posts)):
+        _post_page(content, posts, index, tags, out)
     for item in content.items:
         _item_page(content, item, tags, out)
     for kb in content.kb_pages:
@@ -268,7 +343,6 @@ def generate(content: Content, *, now: datetime | None = None) -> Generated:
         )
     out.pages.append(OutPage(path=tags_index, text=_render("tags_index.md.j2", tags=tag_rows)))
 
-    posts = sorted((p for p in content.posts if not p.draft), key=lambda p: p.date, reverse=True)
     latest = None
     if posts:
         latest = {

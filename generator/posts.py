@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -60,6 +61,52 @@ def date_field(meta: dict[str, Any], key: str, path: Path, *, required: bool) ->
         raise ContentError(path, f"date invalide : {err}", key=key) from err
 
 
+_NUMBER_IN_TITLE = re.compile(r"#\s?(\d{1,4})\b")
+_FEATURED = re.compile(r"^featured\.(?:jpe?g|png|webp|gif|svg)$", re.IGNORECASE)
+
+
+def issue_number(meta: dict[str, Any], title: str, path: Path) -> int | None:
+    """The issue number: front matter ``issue`` (or ``numero``), else ``#N`` in the title."""
+    for key in ("issue", "numero"):
+        if key in meta and meta[key] is not None:
+            value = meta[key]
+            if isinstance(value, bool) or not isinstance(value, (int, str)):
+                raise ContentError(path, "un numéro entier est attendu", key=key)
+            try:
+                return int(str(value).lstrip("#"))
+            except ValueError as err:
+                raise ContentError(path, f"« {value} » n'est pas un numéro", key=key) from err
+    match = _NUMBER_IN_TITLE.search(title)
+    return int(match.group(1)) if match else None
+
+
+def cover_image(meta: dict[str, Any], assets: Sequence[Asset], path: Path) -> tuple[str, str, bool]:
+    """The cover image: Wowchemy's ``image:`` block, else a ``featured.*`` file.
+
+    Returns:
+        ``(file name or "", caption, shown on the page)``.
+    """
+    names = {asset.name for asset in assets}
+    image = meta.get("image")
+    caption, in_page, filename = "", True, ""
+    if image is not None:
+        if not isinstance(image, dict):
+            raise ContentError(
+                path, "un dictionnaire est attendu (filename, caption…)", key="image"
+            )
+        caption = str(image.get("caption") or "").strip()
+        in_page = not bool(image.get("preview_only", False))
+        filename = str(image.get("filename") or "").strip()
+        if filename and filename not in names:
+            raise ContentError(
+                path, f"image « {filename} » absente du dossier", key="image.filename"
+            )
+    if not filename:
+        featured = sorted(name for name in names if _FEATURED.match(name))
+        filename = featured[0] if featured else ""
+    return filename, caption, in_page
+
+
 def parse_post(text: str, path: Path, *, slug: str, assets: Sequence[Asset] = ()) -> Post:
     """Build a :class:`Post` from the text of an ``index.md``.
 
@@ -68,13 +115,20 @@ def parse_post(text: str, path: Path, *, slug: str, assets: Sequence[Asset] = ()
     Raises:
         ContentError: Broken front matter or a key of the wrong type.
     """
-    meta, body, _ = frontmatter.read(text, path)
+    meta, body, body_line = frontmatter.read(text, path)
     if not meta:
         raise ContentError(path, "en-tête YAML absent : un billet commence par « --- »")
+    title = text_field(meta, "title", path, required=True)
+    cover, caption, cover_in_page = cover_image(meta, assets, path)
     return Post(
         path=path,
         slug=slug,
-        title=text_field(meta, "title", path, required=True),
+        number=issue_number(meta, title, path),
+        cover=cover,
+        cover_caption=caption,
+        cover_in_page=cover_in_page,
+        body_line=body_line,
+        title=title,
         subtitle=text_field(meta, "subtitle", path),
         summary=text_field(meta, "summary", path),
         date=date_field(meta, "date", path, required=True),  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ its pages to MkDocs as generated files. Pages are written to a cache folder firs
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ class GeneratorConfig(base.Config):
     """The editors' content folder, relative to ``mkdocs.yml``."""
     cache_dir = c.Type(str, default=".cache/generator")
     """Where generated pages are written before MkDocs reads them, relative to ``mkdocs.yml``."""
+    drafts_on_serve = c.Type(bool, default=False)
+    """Show drafts and future-dated posts in ``mkdocs serve`` (never in ``mkdocs build``)."""
 
 
 class GeneratorPlugin(BasePlugin[GeneratorConfig]):
@@ -42,6 +45,10 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
     def __init__(self) -> None:
         self.content_dir: Path | None = None
         self.pages_dir: Path | None = None
+        self.serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -58,7 +65,11 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         if not self.config.enabled or self.content_dir is None or self.pages_dir is None:
             return None
         try:
-            generated = generate(load_content(self.content_dir))
+            generated = generate(
+                load_content(self.content_dir),
+                now=datetime.now(UTC),
+                include_drafts=self.serving and self.config.drafts_on_serve,
+            )
         except GeneratorError as err:
             raise PluginError(str(err)) from err
         for warning in generated.warnings:
