@@ -1,10 +1,14 @@
-"""Write RSS 2.0 documents (WordPress form: ``dc:creator``, ``content:encoded``)."""
+"""Write RSS 2.0 documents (WordPress form: ``dc:creator``, ``content:encoded``).
+
+Used for the offline snapshots of the tools and for the site's own feeds
+(:mod:`generator.feeds_out`); the optional fields of :class:`Entry` only add elements.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -30,11 +34,14 @@ class Entry:
     title: str
     link: str
     guid: str
-    published: datetime
+    published: datetime | None
+    """``None`` for an undated page: the item then has no ``pubDate``."""
     description: str
     content_html: str
     author: str = ""
     categories: tuple[str, ...] = ()
+    updated: datetime | None = None
+    """Last modification, written as ``atom:updated`` (RFC 3339) when set."""
 
 
 _ENV = Environment(
@@ -49,6 +56,13 @@ def rfc822(value: datetime) -> str:
     return format_datetime(value)
 
 
+def rfc3339(value: datetime) -> str:
+    """RFC 3339 date (Atom, JSON Feed): ``2024-10-31T05:10:00+01:00``; naive means UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat(timespec="seconds")
+
+
 def render_rss(
     channel: Channel, entries: Sequence[Entry], *, built: datetime, comment: str = ""
 ) -> str:
@@ -59,7 +73,8 @@ def render_rss(
             "link": e.link,
             "guid": e.guid,
             "author": strip_controls(e.author),
-            "pub_date": rfc822(e.published),
+            "pub_date": rfc822(e.published) if e.published else "",
+            "updated": rfc3339(e.updated) if e.updated else "",
             "categories": [strip_controls(c) for c in e.categories],
             "description": strip_controls(e.description),
             "content_html": strip_controls(e.content_html),

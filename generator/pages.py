@@ -127,6 +127,21 @@ def missing_images(markdown: str, available: set[str]) -> list[tuple[int, str]]:
     return sorted(found)
 
 
+_SIBLING_LINK = re.compile(r"\]\(\.\./(?P<slug>[\w-]+)/?(?P<anchor>#[\w-]*)?\)")
+
+
+def link_siblings(markdown: str, slugs: set[str]) -> str:
+    """Turn Hugo-style links between bundles (``../infolettre_12/``) into links MkDocs
+    checks and rewrites (``../infolettre_12/index.md``)."""
+
+    def repl(match: re.Match[str]) -> str:
+        if match["slug"] not in slugs:
+            return match.group(0)
+        return f"](../{match['slug']}/index.md{match['anchor'] or ''})"
+
+    return _SIBLING_LINK.sub(repl, markdown)
+
+
 def _pager(posts: tuple[Post, ...], index: int, page: str) -> str:
     """Links to the previous (older) and next (newer) issues."""
     links = []
@@ -161,7 +176,7 @@ def _post_page(
 ) -> None:
     post = posts[index]
     page = catalog.post_page(post.slug)
-    body, warnings = convert(post.body)
+    body, warnings = convert(link_siblings(post.body, {p.slug for p in posts}))
     for warning in warnings:
         out.warnings.append(f"{post.path}:{post.body_line + warning.line - 1}: {warning.message}")
     for line, src in missing_images(post.body, {a.name for a in post.assets}):

@@ -3,11 +3,16 @@
 All the work is in :mod:`generator`; the hooks only resolve paths, call it, and hand
 its pages to MkDocs as generated files. Pages are written to a cache folder first
 (only those whose bytes changed) because Material's blog plugin reads posts from disk.
+
+The site's own feeds (:mod:`generator.feeds_out`) are made the same way: each rendered
+post, feed item and knowledge-base page is collected in ``on_page_content``, and the
+feeds are written in ``on_post_build``; every page's ``<head>`` links them.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +22,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
+from generator import catalog, feeds_out
 from generator.errors import GeneratorError
 from generator.loader import load_content
 from generator.output import write_pages
@@ -35,8 +42,14 @@ class GeneratorConfig(base.Config):
     """The editors' content folder, relative to ``mkdocs.yml``."""
     cache_dir = c.Type(str, default=".cache/generator")
     """Where generated pages are written before MkDocs reads them, relative to ``mkdocs.yml``."""
+    content_warnings = c.Choice(("warn", "info"), default="warn")
+    """How problems in content that do not stop the build are logged (unknown shortcode,
+    missing image, unknown author): ``warn`` makes ``--strict`` fail on them, ``info``
+    reports them without failing."""
     drafts_on_serve = c.Type(bool, default=False)
     """Show drafts and future-dated posts in ``mkdocs serve`` (never in ``mkdocs build``)."""
+    feeds = c.Type(bool, default=True)
+    """Write the site's RSS and JSON feeds (the newsletter's, and one per tag)."""
 
 
 class GeneratorPlugin(BasePlugin[GeneratorConfig]):
@@ -46,9 +59,14 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         self.content_dir: Path | None = None
         self.pages_dir: Path | None = None
         self.serving = False
+        self.dirty = False
+        self.feed_pages: list[feeds_out.FeedPage] = []
+        self.feed_tags: list[feeds_out.TagInfo] = []
+        self.feed_dates: dict[str, datetime] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -65,16 +83,28 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         if not self.config.enabled or self.content_dir is None or self.pages_dir is None:
             return None
         try:
+            content = load_content(self.content_dir)
             generated = generate(
-                load_content(self.content_dir),
+                content,
                 now=datetime.now(UTC),
                 include_drafts=self.serving and self.config.drafts_on_serve,
             )
         except GeneratorError as err:
             raise PluginError(str(err)) from err
+        report = log.warning if self.config.content_warnings == "warn" else log.info
         for warning in generated.warnings:
-            log.warning(warning)
+            report(warning)
         write_pages(generated.pages, self.pages_dir)
+        # The feeds need the vocabulary (pages show labels) and the generator's dates,
+        # more precise than the pages' (feed items) or absent from them (KB pages).
+        self.feed_tags = [
+            feeds_out.TagInfo(id=rule.id, label=rule.label, description=rule.description)
+            for rule in content.taxonomy.tags
+        ]
+        self.feed_dates = {catalog.item_page(i.feed_id, i.slug): i.published for i in content.items}
+        self.feed_dates.update(
+            {catalog.kb_page(kb.slug): kb.date for kb in content.kb_pages if kb.date is not None}
+        )
         for page in generated.pages:
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(
@@ -93,6 +123,80 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
             )
         return files
 
+    def _feeds_on(self, config: MkDocsConfig) -> bool:
+        return bool(self.config.enabled and self.config.feeds and config.site_url)
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # Each `mkdocs serve` rebuild collects the pages afresh.
+        self.feed_pages = []
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if not self._feeds_on(config) or not page.canonical_url:
+            return None
+        src_uri = page.file.src_uri
+        # Material's blog plugin resolves the authors of posts (display names).
+        authors = [str(a.name) for a in getattr(page, "authors", None) or () if a.name]
+        collected = feeds_out.feed_page(
+            src_uri=src_uri,
+            url=page.canonical_url,
+            meta=page.meta,
+            html=html,
+            authors=authors,
+            date_fallback=self.feed_dates.get(src_uri),
+        )
+        if collected is not None:
+            self.feed_pages.append(collected)
+        return None
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if not self._feeds_on(config) or "</head>" not in output:
+            return None
+        base = config.site_url or ""
+        base = base if base.endswith("/") else base + "/"
+        links = [("", config.site_name)]
+        tag_id = page.file.src_uri.removeprefix(catalog.TAGS_URI + "/").removesuffix(".md")
+        if page.file.src_uri == f"{catalog.TAGS_URI}/{tag_id}.md":
+            tag = next((t for t in self.feed_tags if t.id == tag_id), None)
+            if tag is not None:
+                links.append((f"{catalog.TAGS_URI}/{tag.id}/", f"{config.site_name} — {tag.label}"))
+        head = "".join(
+            f'<link rel="alternate" type="{kind}" title="{escape(title)}" '
+            f'href="{escape(base + folder + name)}">'
+            for folder, title in links
+            for kind, name in (
+                ("application/rss+xml", feeds_out.RSS_NAME),
+                ("application/feed+json", feeds_out.JSON_NAME),
+            )
+        )
+        return output.replace("</head>", head + "</head>", 1)
+
     def on_post_build(self, *, config: MkDocsConfig, **kwargs: Any) -> None:
         # Nothing survives from one `mkdocs serve` rebuild to the next but the cache on disk.
+        if not (self.config.enabled and self.config.feeds):
+            return None
+        if not config.site_url:
+            log.warning(
+                "« site_url » absent de mkdocs.yml : les flux RSS et JSON ne sont pas écrits"
+            )
+            return None
+        if self.dirty:
+            # Only the changed pages were rendered: the feeds would miss the others.
+            log.info("construction partielle (--dirty) : flux RSS et JSON non mis à jour")
+            return None
+        documents = feeds_out.build_feeds(
+            self.feed_pages,
+            site_url=config.site_url,
+            site_name=config.site_name,
+            site_description=config.site_description or config.site_name,
+            tags=self.feed_tags,
+            built=datetime.now(UTC),
+        )
+        site_dir = Path(config.site_dir)
+        for path, text in documents.items():
+            target = site_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        log.debug("%d flux écrits", len(documents))
         return None

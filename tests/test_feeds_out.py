@@ -1,0 +1,604 @@
+"""The site's own feeds: pure functions of generator.feeds_out, then a real MkDocs build."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import feedparser
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from generator import feeds_out
+from generator.feeds_out import (
+    FeedInfo,
+    FeedPage,
+    Kind,
+    TagInfo,
+    absolute_srcset,
+    absolute_url,
+    absolutize_html,
+    as_datetime,
+    build_feeds,
+    feed_content,
+    feed_page,
+    json_feed_document,
+    newest_first,
+    page_kind,
+    rss_document,
+)
+from generator.feedwriter import Channel, Entry, render_rss
+
+from .conftest import FIXTURES, ROOT
+
+BASE = "https://site.example/infolettre/infolettre_13/"
+SITE = "https://ssphub.netlify.app/"
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
+URL_ATTRIBUTE = re.compile(r"""\b(?:href|src|poster)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+TAGS = [
+    TagInfo(id="events", label="Événements", description="Rencontres et ateliers."),
+    TagInfo(id="llm-news", label="Actualité des LLM", description="Les LLM."),
+]
+
+
+def _urls(html: str) -> list[str]:
+    return [a or b for a, b in URL_ATTRIBUTE.findall(html)]
+
+
+def _is_absolute(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+# --- absolutize_html ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<a href="page/">x</a>', f'<a href="{BASE}page/">x</a>'),
+        ('<img src="treso.webp" alt="">', f'<img src="{BASE}treso.webp" alt="">'),
+        (
+            '<img src="../../img/x.png">',
+            '<img src="https://site.example/img/x.png">',
+        ),
+        ('<a href="#section">s</a>', f'<a href="{BASE}#section">s</a>'),
+        ('<a href="">ici</a>', f'<a href="{BASE}">ici</a>'),
+        ('<a href="/veille/">v</a>', '<a href="https://site.example/veille/">v</a>'),
+        (
+            '<a href="https://example.org/a?b=1&amp;c=2">e</a>',
+            '<a href="https://example.org/a?b=1&amp;c=2">e</a>',
+        ),
+        ('<a href="mailto:a@example.org">m</a>', '<a href="mailto:a@example.org">m</a>'),
+        ('<a href="tel:+33100000000">t</a>', '<a href="tel:+33100000000">t</a>'),
+        (
+            '<script src="//cdn.example.org/x.js"></script>',
+            '<script src="https://cdn.example.org/x.js"></script>',
+        ),
+        ("<a href='rel.html' class=x>q</a>", f'<a href="{BASE}rel.html" class=x>q</a>'),
+        ("<a href=rel.html>u</a>", f'<a href="{BASE}rel.html">u</a>'),
+        ('<a HREF="up.html">U</a>', f'<a HREF="{BASE}up.html">U</a>'),
+        ('<a href="a.html?x=1&amp;y=2">q</a>', f'<a href="{BASE}a.html?x=1&amp;y=2">q</a>'),
+        ('<video poster="p.jpg"></video>', f'<video poster="{BASE}p.jpg"></video>'),
+        ('<object data="f.svg"></object>', f'<object data="{BASE}f.svg"></object>'),
+        ('<div data="f.svg"></div>', '<div data="f.svg"></div>'),
+        ('<img alt="src=x.png" src="y.png">', f'<img alt="src=x.png" src="{BASE}y.png">'),
+        ('<img src="y.png"/>', f'<img src="{BASE}y.png"/>'),
+    ],
+)
+def test_absolutize_html_resolves_against_the_page_url(html: str, expected: str) -> None:
+    assert absolutize_html(html, BASE) == expected
+
+
+def test_absolutize_html_leaves_text_code_comments_and_scripts_alone() -> None:
+    html = (
+        '<pre><code>&lt;a href="x.html"&gt;</code></pre>\n'
+        '<!-- <a href="commented.html"> -->\n'
+        "<script>var s = '<img src=\"script.png\">';</script>\n"
+        'href="not-a-tag.html" <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+    )
+    assert absolutize_html(html, BASE) == html
+
+
+def test_absolutize_html_on_a_rendered_page() -> None:
+    html = (FIXTURES / "feeds_out" / "page.html").read_text(encoding="utf-8")
+    out = absolutize_html(html, BASE)
+    assert f'href="{BASE}#titre"' in out
+    assert f'src="{BASE}featured.jpg"' in out
+    assert 'href="https://site.example/veille/framablog/article/"' in out
+    assert "href='https://example.org/a?b=1&amp;c=2'" in out
+    assert "href=mailto:contact@example.org" in out
+    assert 'href="https://cdn.example.org/x.js"' in out
+    assert f'srcset="{BASE}img/a.webp 1x, {BASE}img/a@2x.webp 2x"' in out
+    assert 'src="https://site.example/infolettre/img/a.png"' in out
+    assert f'srcset="{BASE}img/a.png 480w, {BASE}img/b.png 800w"' in out
+    assert 'alt="a &quot;b&quot;"' in out
+    assert f'poster="{BASE}poster.jpg" src="{BASE}clip.mp4"' in out
+    assert '&lt;a href="pas-un-lien.html"&gt;' in out
+    assert "var s = '<img src=\"script.png\">';" in out
+    # Only the URLs changed: every other byte is the same.
+    blank = re.compile(r'\b(href|src|srcset|poster)="[^"]*"')
+    assert blank.sub(r'\1=""', out) == blank.sub(r'\1=""', html)
+
+
+def test_feed_content_drops_the_title_and_the_permalinks() -> None:
+    html = (FIXTURES / "feeds_out" / "page.html").read_text(encoding="utf-8")
+    out = feed_content(html + "\x0b\x00", BASE)
+    assert not out.startswith("<h1") and "Titre" not in out
+    assert "headerlink" not in out and "¶" not in out and "&para;" not in out
+    assert '<h2 id="section">Section</h2>' in out
+    assert "\x0b" not in out and "\x00" not in out
+
+
+@pytest.mark.parametrize(
+    ("srcset", "expected"),
+    [
+        ("a.png", f"{BASE}a.png"),
+        ("a.png 1x, b.png 2x", f"{BASE}a.png 1x, {BASE}b.png 2x"),
+        ("a.png 1x,b.png 2x", f"{BASE}a.png 1x, {BASE}b.png 2x"),
+        ("a.png, b.png 2x", f"{BASE}a.png, {BASE}b.png 2x"),
+        (
+            "  https://x.org/a.png 100w , //x.org/b.png 200w ",
+            "https://x.org/a.png 100w, https://x.org/b.png 200w",
+        ),
+        ("a,b.png 2x", f"{BASE}a,b.png 2x"),  # a URL runs up to a space, commas included
+    ],
+)
+def test_absolute_srcset(srcset: str, expected: str) -> None:
+    assert absolute_srcset(srcset, BASE) == expected
+
+
+def test_absolute_url_keeps_schemes_and_resolves_the_rest() -> None:
+    assert absolute_url("data:image/png;base64,AA", BASE) == "data:image/png;base64,AA"
+    assert absolute_url(" ../x.png ", BASE) == "https://site.example/infolettre/x.png"
+    assert absolute_url("//host/x", "http://site.example/") == "http://host/x"
+
+
+# --- pages -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("src_uri", "kind"),
+    [
+        ("infolettre/posts/infolettre_13/index.md", Kind.POST),
+        ("infolettre/posts/infolettre_13/treso.webp", None),
+        ("infolettre/index.md", None),
+        ("veille/framablog/2024-01-15-solarpunk.md", Kind.FEED_ITEM),
+        ("veille/framablog/index.md", None),
+        ("veille/index.md", None),
+        ("connaissances/cours-chatbots.md", Kind.KB_PAGE),
+        ("connaissances/index.md", None),
+        ("themes/events.md", None),
+        ("index.md", None),
+    ],
+)
+def test_page_kind(src_uri: str, kind: Kind | None) -> None:
+    assert page_kind(src_uri) is kind
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-01-15", datetime(2024, 1, 15, tzinfo=UTC)),
+        ("2023-03-20T00:00:00Z", datetime(2023, 3, 20, tzinfo=UTC)),
+        (date(2025, 9, 8), datetime(2025, 9, 8, tzinfo=UTC)),
+        (datetime(2024, 1, 1, 12), datetime(2024, 1, 1, 12, tzinfo=UTC)),
+        (
+            datetime(2024, 1, 1, 12, tzinfo=timezone(timedelta(hours=1))),
+            datetime(2024, 1, 1, 11, tzinfo=UTC),
+        ),
+        ("pas une date", None),
+        ("", None),
+        (None, None),
+        (12, None),
+    ],
+)
+def test_as_datetime(value: Any, expected: datetime | None) -> None:
+    assert as_datetime(value) == expected
+
+
+def _post_meta(**extra: Any) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "title": "Infolettre (#13)",
+        "description": "Le résumé",
+        "date": {
+            "created": datetime(2023, 3, 20, tzinfo=UTC),
+            "updated": datetime(2023, 3, 25, tzinfo=UTC),
+        },
+        "slug": "infolettre_13",
+        "authors": ["linogaliana"],
+        "categories": ["Infolettre"],
+        "tags": ["infolettre", "Événements"],
+        "image": "featured.jpg",
+    }
+    meta.update(extra)
+    return meta
+
+
+def _post(**extra: Any) -> FeedPage:
+    page = feed_page(
+        src_uri="infolettre/posts/infolettre_13/index.md",
+        url=BASE,
+        meta=_post_meta(**extra),
+        html='<h1 id="t">Infolettre</h1><p><img src="treso.webp"></p>',
+        authors=["Lino Galiana"],
+    )
+    assert page is not None
+    return page
+
+
+def test_feed_page_of_a_post() -> None:
+    page = _post()
+    assert page.kind is Kind.POST
+    assert page.title == "Infolettre (#13)"
+    assert page.description == "Le résumé"
+    assert page.content_html == f'<p><img src="{BASE}treso.webp"></p>'
+    assert page.published == datetime(2023, 3, 20, tzinfo=UTC)
+    assert page.updated == datetime(2023, 3, 25, tzinfo=UTC)
+    assert page.authors == ("Lino Galiana",)
+    assert page.categories == ("Infolettre",)
+    assert page.tags == ("infolettre", "Événements")
+    assert page.image == f"{BASE}featured.jpg"
+    assert not page.draft
+
+
+def test_feed_page_details() -> None:
+    same = {"created": datetime(2023, 3, 20), "updated": datetime(2023, 3, 20)}
+    assert _post(date=same).updated is None  # not modified since
+    assert _post(draft=True).draft
+    assert _post(image="https://cdn.example.org/c.png").image == "https://cdn.example.org/c.png"
+    no_names = feed_page(
+        src_uri="infolettre/posts/infolettre_13/index.md", url=BASE, meta=_post_meta(), html=""
+    )
+    assert no_names is not None and no_names.authors == ("linogaliana",)
+    assert feed_page(src_uri="themes/events.md", url=BASE, meta={}, html="") is None
+    kb = feed_page(
+        src_uri="connaissances/cours.md",
+        url="https://site.example/connaissances/cours/",
+        meta={"title": "Cours", "tags": ["Événements"]},
+        html="<p>x</p>",
+    )
+    assert kb is not None and kb.published is None and kb.description == ""
+    precise = datetime(2024, 1, 15, 2, 9, tzinfo=UTC)
+    item = feed_page(
+        src_uri="veille/framablog/solarpunk.md",
+        url="https://site.example/veille/framablog/solarpunk/",
+        meta={"title": "Solarpunk", "date": "2024-01-15"},
+        html="",
+        date_fallback=precise,
+    )
+    assert item is not None and item.published == precise
+
+
+def _page(
+    title: str, when: datetime | None, *, kind: Kind = Kind.FEED_ITEM, **extra: Any
+) -> FeedPage:
+    slug = title.lower().replace(" ", "-")
+    return FeedPage(
+        src_uri=f"veille/f/{slug}.md",
+        kind=kind,
+        url=f"{SITE}veille/f/{slug}/",
+        title=title,
+        description=f"Résumé de {title}",
+        content_html=f"<p>{title}</p>",
+        published=when,
+        **extra,
+    )
+
+
+def test_newest_first_drops_drafts_and_puts_undated_pages_last() -> None:
+    pages = [
+        _page("Zèbre", None),
+        _page("Ancien", datetime(2020, 1, 1, tzinfo=UTC)),
+        _page("Brouillon", datetime(2030, 1, 1, tzinfo=UTC), draft=True),
+        _page("Récent", datetime(2024, 1, 1, tzinfo=UTC)),
+        _page("Abeille", None),
+    ]
+    assert [p.title for p in newest_first(pages)] == ["Récent", "Ancien", "Abeille", "Zèbre"]
+
+
+# --- documents ---------------------------------------------------------------------------
+
+INFO = FeedInfo(
+    title="Infolettre",
+    home_url=SITE,
+    rss_url=f"{SITE}feed_rss.xml",
+    json_url=f"{SITE}feed.json",
+    description="L'infolettre & la veille",
+)
+
+
+def test_rss_document_dates_are_rfc_822_and_parse_back() -> None:
+    paris = timezone(timedelta(hours=2))
+    pages = [
+        _page("Récent", datetime(2024, 10, 31, 5, 10, tzinfo=paris), authors=("A", "B")),
+        _page("Sans date", None),
+    ]
+    text = rss_document(INFO, pages, built=datetime(2025, 1, 1, tzinfo=UTC))
+    assert "<pubDate>Thu, 31 Oct 2024 05:10:00 +0200</pubDate>" in text
+    assert text.count("<pubDate>") == 1  # the undated page has none
+    assert "<lastBuildDate>Thu, 31 Oct 2024 05:10:00 +0200</lastBuildDate>" in text
+    assert parsedate_to_datetime("Thu, 31 Oct 2024 05:10:00 +0200") == pages[0].published
+    parsed = feedparser.parse(io.BytesIO(text.encode("utf-8")))
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "rss20"
+    assert parsed.feed.title == "Infolettre"
+    first, second = parsed.entries
+    assert first.published_parsed[:6] == (2024, 10, 31, 3, 10, 0)  # in UTC
+    assert first.author == "A, B"
+    assert "published_parsed" not in second
+    assert first.content[0].value == "<p>Récent</p>"
+
+
+def test_rss_document_without_items_uses_the_build_time() -> None:
+    text = rss_document(INFO, [], built=datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC))
+    assert "<lastBuildDate>Thu, 02 Jan 2025 03:04:05 +0000</lastBuildDate>" in text
+    assert "<item>" not in text
+
+
+def test_render_rss_stays_as_it_was_without_the_new_fields() -> None:
+    entry = Entry(
+        title="T",
+        link="https://x.org/t",
+        guid="https://x.org/t",
+        published=datetime(2024, 1, 1, tzinfo=UTC),
+        description="D",
+        content_html="<p>C</p>",
+    )
+    channel = Channel(title="C", link="https://x.org", self_url="https://x.org/f", description="D")
+    text = render_rss(channel, [entry], built=datetime(2024, 1, 1, tzinfo=UTC))
+    assert "\t\t<pubDate>Mon, 01 Jan 2024 00:00:00 +0000</pubDate>\n\t\t<guid" in text
+    assert "atom:updated" not in text
+
+
+def test_json_feed_structure() -> None:
+    post = _post()
+    undated = _page("Sans date", None)
+    feed = json.loads(json_feed_document(INFO, [post, undated]))
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert feed["title"] == "Infolettre"
+    assert feed["home_page_url"] == SITE
+    assert feed["feed_url"] == f"{SITE}feed.json"
+    assert feed["language"] == "fr-FR"
+    first, second = feed["items"]
+    assert first == {
+        "id": BASE,
+        "url": BASE,
+        "title": "Infolettre (#13)",
+        "content_html": f'<p><img src="{BASE}treso.webp"></p>',
+        "summary": "Le résumé",
+        "image": f"{BASE}featured.jpg",
+        "date_published": "2023-03-20T00:00:00+00:00",
+        "date_modified": "2023-03-25T00:00:00+00:00",
+        "authors": [{"name": "Lino Galiana"}],
+        "tags": ["Infolettre", "Événements"],
+    }
+    assert RFC3339.match(first["date_published"])
+    assert "date_published" not in second and "image" not in second
+
+
+def test_build_feeds_writes_the_site_feed_and_one_per_tag() -> None:
+    post = _post()
+    draft = _post(draft=True, title="Brouillon")
+    solarpunk = _page("Solarpunk", datetime(2024, 1, 15, tzinfo=UTC), tags=("Événements",))
+    bradbury = _page("Bradbury", datetime(2022, 8, 18, tzinfo=UTC), tags=("Écriture",))
+    by_id = _page("Par id", datetime(2021, 1, 1, tzinfo=UTC), tags=("llm-news",))
+    documents = build_feeds(
+        [bradbury, post, draft, solarpunk, by_id],
+        site_url="https://ssphub.netlify.app",
+        site_name="Infolettre",
+        site_description="Description",
+        tags=TAGS,
+        built=datetime(2025, 1, 1, tzinfo=UTC),
+    )
+    assert sorted(documents) == [
+        "feed.json",
+        "feed_rss.xml",
+        "themes/events/feed.json",
+        "themes/events/feed_rss.xml",
+        "themes/llm-news/feed.json",
+        "themes/llm-news/feed_rss.xml",
+    ]
+    site = json.loads(documents["feed.json"])
+    assert [i["title"] for i in site["items"]] == ["Infolettre (#13)"]
+    events = json.loads(documents["themes/events/feed.json"])
+    assert events["title"] == "Infolettre — Événements"
+    assert events["home_page_url"] == f"{SITE}themes/events/"
+    assert events["feed_url"] == f"{SITE}themes/events/feed.json"
+    assert [i["title"] for i in events["items"]] == ["Solarpunk", "Infolettre (#13)"]
+    llm = json.loads(documents["themes/llm-news/feed.json"])
+    assert [i["title"] for i in llm["items"]] == ["Par id"]
+    rss = feedparser.parse(io.BytesIO(documents["themes/events/feed_rss.xml"].encode()))
+    assert not rss.bozo
+    assert rss.feed.links[0].href == f"{SITE}themes/events/feed_rss.xml"
+    assert "Brouillon" not in documents["feed_rss.xml"]
+
+
+def test_tag_ids_map_labels_and_ids() -> None:
+    assert feeds_out.tag_ids(["événements", "llm-news", "libre"], TAGS) == {"events", "llm-news"}
+
+
+# --- end to end --------------------------------------------------------------------------
+
+
+def _add_post(project: Path, slug: str, replacements: dict[str, str]) -> None:
+    source = project / "content" / "infolettre" / "infolettre_13"
+    target = project / "content" / "infolettre" / slug
+    shutil.copytree(source, target)
+    text = (target / "index.md").read_text(encoding="utf-8")
+    for old, new in replacements.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    (target / "index.md").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def feeds_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project built strictly, with a newer issue and a draft added to its content."""
+    project = tmp_path_factory.mktemp("feeds") / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", project / "docs")
+    shutil.copytree(ROOT / "content", project / "content")
+    _add_post(
+        project,
+        "infolettre_14",
+        {
+            "première quinzaine (#13)": "seconde quinzaine (#14)",
+            "date: '2023-03-20T00:00:00Z'": "date: '2023-04-05T08:00:00Z'",
+            "lastmod: '2023-03-20T00:00:00Z'": "lastmod: '2023-04-10T09:30:00Z'",
+        },
+    )
+    _add_post(
+        project,
+        "brouillon",
+        {
+            "première quinzaine (#13)": "Brouillon secret (#99)",
+            "draft: false": "draft: true",
+        },
+    )
+    site = project / "site"
+    build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
+    return site
+
+
+def _rss(site: Path, path: str) -> Any:
+    parsed = feedparser.parse(io.BytesIO((site / path).read_bytes()))
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "rss20"
+    return parsed
+
+
+def _content_html(entry: Any) -> str:
+    return str(entry.content[0].value)
+
+
+def test_site_rss_feed_has_every_issue_with_full_absolute_content(feeds_site: Path) -> None:
+    parsed = _rss(feeds_site, "feed_rss.xml")
+    assert parsed.feed.link == SITE
+    titles = [e.title for e in parsed.entries]
+    assert titles == [
+        "Infolettre Avril 2023, seconde quinzaine (#14)",
+        "Infolettre Avril 2023, première quinzaine (#13)",
+    ]
+    entry = parsed.entries[1]
+    assert entry.link == f"{SITE}infolettre/infolettre_13/"
+    assert entry.id == entry.link
+    assert entry.summary == "Infolettre du mois d'avril, première quinzaine"
+    assert entry.author == "Lino Galiana"
+    assert entry.published_parsed[:3] == (2023, 3, 20)
+    assert {t.term for t in entry.tags} >= {"Infolettre", "IA open source", "Événements"}
+    content = _content_html(entry)
+    assert "framaforms.org/integration-reseau-des-data-scientists" in content
+    assert 'class="admonition note"' in content
+    assert f'src="{SITE}infolettre/infolettre_13/treso.webp"' in content
+    assert f'src="{SITE}infolettre/infolettre_13/featured.jpg"' in content
+    # The pager links the other issue, relatively in the page, absolutely here.
+    assert f'href="{SITE}infolettre/infolettre_14/"' in content
+    for parsed_entry in parsed.entries:
+        assert _is_absolute(parsed_entry.link)
+        urls = _urls(_content_html(parsed_entry))
+        assert urls
+        for url in urls:
+            assert _is_absolute(url) or url.startswith("mailto:"), url
+    newer = parsed.entries[0]
+    assert newer.published_parsed[:5] == (2023, 4, 5, 8, 0)
+    assert newer.updated_parsed[:5] == (2023, 4, 10, 9, 30)
+
+
+def test_drafts_never_reach_the_feeds(feeds_site: Path) -> None:
+    for path in feeds_site.rglob("feed*"):
+        assert "Brouillon secret" not in path.read_text(encoding="utf-8"), path
+
+
+def test_site_json_feed_is_valid_json_feed_1_1(feeds_site: Path) -> None:
+    feed = json.loads((feeds_site / "feed.json").read_text(encoding="utf-8"))
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert feed["title"] == "Infolettre du réseau des data scientists"
+    assert feed["feed_url"] == f"{SITE}feed.json"
+    assert feed["home_page_url"] == SITE
+    assert isinstance(feed["items"], list) and len(feed["items"]) == 2
+    ids = [item["id"] for item in feed["items"]]
+    assert len(set(ids)) == len(ids)
+    for item in feed["items"]:
+        assert isinstance(item["id"], str) and item["id"]
+        assert isinstance(item.get("content_html") or item.get("content_text"), str)
+        assert _is_absolute(item["url"])
+        assert RFC3339.match(item["date_published"]), item["date_published"]
+        assert all(isinstance(a["name"], str) for a in item["authors"])
+        assert all(isinstance(t, str) for t in item["tags"])
+        assert _is_absolute(item["image"])
+    newer, older = feed["items"]
+    assert newer["date_modified"] == "2023-04-10T09:30:00+00:00"
+    assert "date_modified" not in older
+    assert older["image"] == f"{SITE}infolettre/infolettre_13/featured.jpg"
+    assert (feeds_site / "infolettre" / "infolettre_13" / "featured.jpg").is_file()
+
+
+def test_tag_feed_lists_posts_feed_items_and_kb_pages(feeds_site: Path) -> None:
+    parsed = _rss(feeds_site, "themes/events/feed_rss.xml")
+    assert parsed.feed.link == f"{SITE}themes/events/"
+    titles = [e.title for e in parsed.entries]
+    assert "Des ateliers solarpunk pour imaginer un avenir low-tech" in titles
+    assert "Infolettre Avril 2023, première quinzaine (#13)" in titles
+    assert not any("Ray Bradbury" in title for title in titles)
+    dates = [e.published_parsed for e in parsed.entries]
+    assert dates == sorted(dates, reverse=True)
+    solarpunk = next(e for e in parsed.entries if "solarpunk" in e.title)
+    assert solarpunk.link == (
+        f"{SITE}veille/framablog/2024-01-15-des-ateliers-solarpunk-pour-imaginer-un-avenir-low-tech/"
+    )
+    for entry in parsed.entries:
+        for url in _urls(_content_html(entry)):
+            assert _is_absolute(url) or url.startswith("mailto:"), url
+    llm = json.loads((feeds_site / "themes/llm-news/feed.json").read_text(encoding="utf-8"))
+    titles = [item["title"] for item in llm["items"]]
+    assert "Technologies et perspectives sur les chatbots" in titles  # dated KB page
+    assert titles[-1] == "Lettre IA : Transformers, AutoGPT, SAM et LangChain"  # undated
+    assert "date_published" not in llm["items"][-1]
+    for tag in ("open-source-ai", "llm-news", "events"):
+        assert (feeds_site / "themes" / tag / "feed_rss.xml").is_file()
+        assert (feeds_site / "themes" / tag / "feed.json").is_file()
+
+
+def test_pages_link_their_feeds(feeds_site: Path) -> None:
+    home = (feeds_site / "index.html").read_text(encoding="utf-8")
+    head = home.split("</head>", 1)[0]
+    title = "Infolettre du réseau des data scientists"
+    assert f'type="application/rss+xml" title="{title}" href="{SITE}feed_rss.xml"' in head
+    assert f'href="{SITE}feed.json"' in head
+    assert f'href="{SITE}feed_rss.xml"' in home.split("</head>", 1)[1]  # footer icon
+    tag_page = (feeds_site / "themes" / "events" / "index.html").read_text(encoding="utf-8")
+    assert f'href="{SITE}themes/events/feed_rss.xml"' in tag_page.split("</head>", 1)[0]
+
+
+def test_no_feeds_without_site_url(site_copy: Path, caplog: pytest.LogCaptureFixture) -> None:
+    config_file = site_copy / "mkdocs.yml"
+    config_file.write_text(
+        re.sub(r"(?m)^site_url:.*\n", "", config_file.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
+    site = site_copy / "site"
+    build(load_config(str(config_file), site_dir=str(site), strict=False))
+    assert (site / "index.html").is_file()
+    assert not list(site.rglob("feed_rss.xml")) and not list(site.rglob("feed.json"))
+    assert "site_url" in caplog.text
+    assert 'rel="alternate" type="application/rss+xml"' not in (site / "index.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_each_build_starts_afresh(site_copy: Path) -> None:
+    config = load_config(str(site_copy / "mkdocs.yml"), site_dir=str(site_copy / "site"))
+    build(config)
+    build(config)  # what `mkdocs serve` does on each change
+    feed = json.loads((site_copy / "site" / "feed.json").read_text(encoding="utf-8"))
+    assert len(feed["items"]) == 1
