@@ -369,6 +369,11 @@ def generate(content: Content, *, now: datetime, include_drafts: bool = False) -
     recent = sorted(
         (e for e in entries if e.kind is Kind.FEED_ITEM), key=catalog.sort_key, reverse=True
     )[:5]
+    featured = [
+        {"title": p.title, "date": p.date, "href": catalog.post_page(p.slug)}
+        for p in posts
+        if p.featured
+    ]
     home_tags = [dict(row, href=f"{catalog.TAGS_URI}/{row['id']}.md") for row in tag_rows]
     out.pages.append(
         OutPage(
@@ -376,7 +381,11 @@ def generate(content: Content, *, now: datetime, include_drafts: bool = False) -
             text=front_matter(
                 {"title": "Accueil", "hide": ["navigation", "toc"]},
                 _render(
-                    "home.md.j2", latest=latest, recent=_listing(recent, "index.md"), tags=home_tags
+                    "home.md.j2",
+                    latest=latest,
+                    featured=featured,
+                    recent=_listing(recent, "index.md"),
+                    tags=home_tags,
                 ),
             ),
         )

@@ -155,3 +155,16 @@ def test_broken_front_matter_stops_the_build_naming_the_file(
     assert "infolettre_13/index.md" in message
     assert re.search(match, message)
     assert not (site_copy / "site" / "infolettre" / "infolettre_13" / "index.html").exists()
+
+
+def test_home_page_shows_featured_issues_and_feeds(built_site: Path) -> None:
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "À la une" in html  # infolettre #13 has `featured: true`
+    assert 'href="feed_rss.xml"' in html and 'href="feed.json"' in html
+    assert (built_site / "feed_rss.xml").is_file()
+
+
+def test_author_profile_and_reading_time(built_site: Path) -> None:
+    profile = built_site / "infolettre" / "author" / "linogaliana" / "index.html"
+    assert "Infolettre Avril 2023" in profile.read_text(encoding="utf-8")
+    assert "min de lecture" in _html(built_site, "infolettre/infolettre_13")
