@@ -142,6 +142,43 @@ def link_siblings(markdown: str, slugs: set[str]) -> str:
     return _SIBLING_LINK.sub(repl, markdown)
 
 
+PER_PAGE = 50
+"""Entries per page of a feed or tag listing."""
+
+
+def paginate(
+    first: str, folder: str, rows: list[dict[str, Any]], *, per_page: int = PER_PAGE
+) -> list[tuple[str, list[dict[str, Any]], str]]:
+    """Split a listing into pages: ``first``, then ``folder/page/2.md``, ``…/3.md``.
+
+    Returns:
+        ``(path, rows of the page, pager Markdown)`` for each page; row ``href`` values
+        are made relative to ``first`` by the caller and rebased here.
+    """
+    chunks = [rows[i : i + per_page] for i in range(0, len(rows), per_page)] or [[]]
+    paths = [first] + [f"{folder}/page/{n}.md" for n in range(2, len(chunks) + 1)]
+    pages = []
+    for number, (path, chunk) in enumerate(zip(paths, chunks, strict=True), start=1):
+        rebased = [
+            dict(
+                row,
+                href=href(
+                    path, posixpath.normpath(posixpath.join(posixpath.dirname(first), row["href"]))
+                ),
+            )
+            for row in chunk
+        ]
+        links = []
+        if number > 1:
+            links.append(f"[← Plus récents]({href(path, paths[number - 2])})")
+        if len(paths) > 1:
+            links.append(f"Page {number} sur {len(paths)}")
+        if number < len(paths):
+            links.append(f"[Plus anciens →]({href(path, paths[number])})")
+        pages.append((path, rebased, " · ".join(links)))
+    return pages
+
+
 def _pager(posts: tuple[Post, ...], index: int, page: str) -> str:
     """Links to the previous (older) and next (newer) issues."""
     links = []
@@ -304,24 +341,25 @@ def generate(content: Content, *, now: datetime, include_drafts: bool = False) -
 
     feeds_index = f"{catalog.FEEDS_URI}/index.md"
     feed_rows = []
+    authors = {i.item_id: i.author for i in content.items}
+    by_feed: dict[str, list[Entry]] = {feed.id: [] for feed in content.feeds}
+    for entry in entries:
+        if entry.kind is Kind.FEED_ITEM:
+            by_feed[entry.id.split("/", 1)[0]].append(entry)
     for feed in content.feeds:
         feed_page = f"{catalog.FEEDS_URI}/{feed.id}/index.md"
-        feed_items = sorted(
-            (e for e in entries if e.kind is Kind.FEED_ITEM and e.id.startswith(feed.id + "/")),
-            key=catalog.sort_key,
-            reverse=True,
-        )
-        authors = {i.item_id: i.author for i in content.items}
+        feed_items = sorted(by_feed[feed.id], key=catalog.sort_key, reverse=True)
         rows = _listing(feed_items, feed_page)
         for row, entry in zip(rows, feed_items, strict=True):
             row["author"] = authors.get(entry.id, "")
-        out.pages.append(
-            OutPage(
-                path=feed_page,
-                text=_render("feed.md.j2", feed=feed, entries=rows),
-                in_nav=False,
+        for path, chunk, pager in paginate(feed_page, f"{catalog.FEEDS_URI}/{feed.id}", rows):
+            out.pages.append(
+                OutPage(
+                    path=path,
+                    text=_render("feed.md.j2", feed=feed, entries=chunk, pager=pager),
+                    in_nav=False,
+                )
             )
-        )
         feed_rows.append(
             {
                 "title": feed.title,
@@ -337,16 +375,20 @@ def generate(content: Content, *, now: datetime, include_drafts: bool = False) -
     for rule in content.taxonomy.tags:
         tag_page = f"{catalog.TAGS_URI}/{rule.id}.md"
         tagged = tags.entries_with(rule.id, entries)
-        out.pages.append(
-            OutPage(
-                path=tag_page,
-                text=front_matter(
-                    {"title": rule.label, "description": rule.description},
-                    _render("tag.md.j2", tag=rule, entries=_listing(tagged, tag_page)),
-                ),
-                in_nav=False,
+        listing = _listing(tagged, tag_page)
+        for path, chunk, pager in paginate(tag_page, f"{catalog.TAGS_URI}/{rule.id}", listing):
+            out.pages.append(
+                OutPage(
+                    path=path,
+                    text=front_matter(
+                        {"title": rule.label, "description": rule.description},
+                        _render(
+                            "tag.md.j2", tag=rule, entries=chunk, total=len(tagged), pager=pager
+                        ),
+                    ),
+                    in_nav=False,
+                )
             )
-        )
         tag_rows.append(
             {
                 "id": rule.id,

@@ -1,0 +1,79 @@
+"""The page writer: pagination of listings, hostile feed content kept out of the site."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from generator.feeds_config import parse_feeds
+from generator.ingest import ingest_snapshot
+from generator.loader import load_content
+from generator.models import FeedItem
+from generator.pages import generate, paginate
+
+from .conftest import FIXTURES, ROOT
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_paginate_splits_and_links_pages() -> None:
+    rows = [{"href": f"../veille/f/{n}.md", "title": str(n)} for n in range(120)]
+    pages = paginate("themes/events.md", "themes/events", rows, per_page=50)
+    assert [(path, len(chunk)) for path, chunk, _ in pages] == [
+        ("themes/events.md", 50),
+        ("themes/events/page/2.md", 50),
+        ("themes/events/page/3.md", 20),
+    ]
+    path, chunk, pager = pages[1]
+    assert chunk[0]["href"] == "../../../veille/f/50.md"
+    assert "[← Plus récents](../../events.md)" in pager and "[Plus anciens →](3.md)" in pager
+
+
+def test_a_large_feed_is_listed_on_several_pages_out_of_the_nav() -> None:
+    content = load_content(ROOT / "content")
+    base = content.items[0]
+    many = tuple(
+        replace(base, slug=f"item-{n:03d}", guid=f"g{n}", published=NOW - timedelta(days=n))
+        for n in range(120)
+    )
+    generated = generate(replace(content, items=many), now=NOW)
+    listing = sorted(p.path for p in generated.pages if p.path.startswith("veille/framablog/"))
+    assert "veille/framablog/page/3.md" in listing and "veille/framablog/page/4.md" not in listing
+    first = next(p for p in generated.pages if p.path == "veille/framablog/index.md")
+    assert first.text is not None and "item-000.md" in first.text and "item-050" not in first.text
+    assert all(not p.in_nav for p in generated.pages if p.path.startswith("veille/framablog/"))
+
+
+def test_hostile_feed_content_never_reaches_the_built_html(site_copy: Path) -> None:
+    content = site_copy / "content"
+    snapshot = content / "feeds" / "framablog.xml"
+    snapshot.write_bytes((FIXTURES / "feeds" / "hostile_html.xml").read_bytes())
+    feeds_path = content / "feeds.yml"
+    (feed,) = parse_feeds(feeds_path.read_text(encoding="utf-8"), feeds_path, content_root=content)
+    result = ingest_snapshot(content, feed, now=NOW)
+    assert result.report is not None and result.report.new >= 1, result.error
+    site = site_copy / "site"
+    build(load_config(str(site_copy / "mkdocs.yml"), site_dir=str(site), strict=True))
+    stored = {p.stem for p in (content / "archive" / "framablog").glob("*.md")}
+    hostile = [
+        (site / "veille" / "framablog" / slug / "index.html").read_text(encoding="utf-8")
+        for slug in stored
+    ]
+    assert len(hostile) == 8  # the 7 articles kept, plus the hostile item
+    for html in hostile:
+        body = html.split('<div class="feed-item-content">', 1)[1].split("</article>", 1)[0]
+        assert not re.search(r"<script|<iframe|<form|onerror=|onclick=|javascript:", body, re.I)
+
+
+def test_item_without_author_or_link_still_renders() -> None:
+    content = load_content(ROOT / "content")
+    bare: FeedItem = replace(content.items[0], author="", link="")
+    generated = generate(replace(content, items=(bare,)), now=NOW)
+    page = next(p for p in generated.pages if p.path.endswith(f"{bare.slug}.md"))
+    assert page.text is not None
+    assert "Lire l'article original" not in page.text and "Par " not in page.text
