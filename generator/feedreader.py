@@ -75,7 +75,8 @@ def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem
     """Parse a feed document.
 
     Args:
-        data: The bytes of the feed (RSS 0.9x/1.0/2.0, Atom 0.3/1.0).
+        data: The bytes of the feed (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, or JSON Feed 1.0/1.1,
+            read by :func:`generator.jsonfeed.parse_json_feed`).
         feed: The subscription, for ids and relative links.
         now: Date given to items that carry none (their first-seen date).
 
@@ -87,6 +88,10 @@ def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem
     """
     if not data.strip():
         raise FeedError(feed.id, "document vide")
+    if data.strip().removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{"):
+        from .jsonfeed import parse_json_feed  # imports this module: no cycle at load
+
+        return parse_json_feed(data, feed, now=now)
     parsed = feedparser.parse(
         io.BytesIO(data),
         # Without a content type feedparser assumes ISO-8859-1 for some text; with

@@ -17,7 +17,8 @@ def parse_feeds(text: str, path: Path, *, content_root: Path) -> tuple[FeedConfi
     """Parse ``feeds.yml``; snapshot paths resolve against ``content_root``.
 
     Raises:
-        ContentError: Invalid YAML, a missing key, a non-http(s) URL, a duplicate id,
+        ContentError: Invalid YAML, a missing key, a non-http(s) URL (none is needed for
+            ``kind: email``), a ``kind`` other than ``feed``/``email``, a duplicate id,
             a ``content`` other than ``full``/``summary``, or a missing snapshot file.
     """
     data = frontmatter.parse(text, path)
@@ -36,8 +37,11 @@ def parse_feeds(text: str, path: Path, *, content_root: Path) -> tuple[FeedConfi
         if feed_id in seen:
             raise ContentError(path, f"id « {feed_id} » déclaré deux fois", key=f"{where}.id")
         seen.add(feed_id)
+        kind = str(raw.get("kind", "feed"))
+        if kind not in ("feed", "email"):
+            raise ContentError(path, "« feed » ou « email » attendu", key=f"{where}.kind")
         url = str(raw.get("url", ""))
-        if not safe_url(url):
+        if not safe_url(url) and not (kind == "email" and not url):
             raise ContentError(path, f"URL « {url} » : http ou https attendu", key=f"{where}.url")
         snapshot = raw.get("snapshot")
         snapshot_path = None
@@ -63,6 +67,7 @@ def parse_feeds(text: str, path: Path, *, content_root: Path) -> tuple[FeedConfi
                 licence=str(raw.get("licence", "")),
                 content=mode,
                 tags=tuple(str(t) for t in tags),
+                kind=kind,
             )
         )
     return tuple(feeds)

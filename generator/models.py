@@ -75,6 +75,8 @@ class FeedConfig:
     licence: str = ""
     content: str = "full"
     tags: tuple[str, ...] = ()
+    kind: str = "feed"
+    """``feed`` (a feed with a URL) or ``email`` (a newsletter imported by hand, no URL)."""
 
 
 @dataclass(frozen=True, kw_only=True)

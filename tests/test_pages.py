@@ -29,7 +29,7 @@ def test_paginate_splits_and_links_pages() -> None:
         ("themes/events/page/2.md", 50),
         ("themes/events/page/3.md", 20),
     ]
-    path, chunk, pager = pages[1]
+    _, chunk, pager = pages[1]
     assert chunk[0]["href"] == "../../../veille/f/50.md"
     assert "[← Plus récents](../../events.md)" in pager and "[Plus anciens →](3.md)" in pager
 
