@@ -7,6 +7,7 @@ deleted because they left their feed. Writes are atomic.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ from . import frontmatter
 from .errors import ContentError
 from .models import FeedConfig, FeedItem
 from .posts import date_field, list_field, text_field
+from .sanitize import html_to_text
 
 _TRACKING = ("utm_", "xtor", "fbclid", "gclid", "mc_")
 
@@ -137,6 +139,13 @@ class MergeReport:
     unchanged: int = 0
 
 
+def content_key(item: FeedItem) -> str:
+    """Digest of an item's title and text, ignoring markup, case and spacing."""
+    text = html_to_text(item.content_html, limit=20_000)
+    folded = " ".join(f"{item.title}\n{text}".lower().split())
+    return "sha256:" + hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
 def merge(
     stored: Iterable[FeedItem], incoming: Iterable[FeedItem]
 ) -> tuple[list[FeedItem], MergeReport]:
@@ -144,23 +153,31 @@ def merge(
 
     An incoming item matching a stored one (same GUID or same link, normalized) updates
     it in place: its slug, first-seen date and editor's tag choices are kept, and a
-    stored date is kept when the feed gives none. Stored items absent from the feed stay.
+    stored date is kept when the feed gives none. One with a new GUID and link but the
+    same title and text as a stored item (a feed that changed its URLs) is that item and
+    changes nothing. Stored items absent from the feed stay.
 
     Returns:
         The items to write (new or changed) and the counts.
     """
     by_key: dict[str, FeedItem] = {}
+    by_content: dict[str, FeedItem] = {}
     for item in stored:
         by_key[identity(item.guid)] = item
         if item.link:
             by_key.setdefault(identity(item.link), item)
+        by_content.setdefault(content_key(item), item)
     changed: list[FeedItem] = []
     new = updated = unchanged = 0
     for item in incoming:
         old = by_key.get(identity(item.guid)) or (
             by_key.get(identity(item.link)) if item.link else None
         )
+        if old is None and content_key(item) in by_content:
+            unchanged += 1
+            continue
         if old is None:
+            by_content[content_key(item)] = item
             changed.append(item)
             by_key[identity(item.guid)] = item
             new += 1

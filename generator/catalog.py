@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from .models import Content, Kind, Post, TagDecision
+from .models import Content, FeedItem, Kind, Post, TagDecision
 from .tagger import Document, assigned, decide
 
 POSTS_URI = "infolettre/posts"
@@ -89,6 +89,14 @@ def visible_posts(
     return tuple(sorted(posts, key=lambda p: p.date, reverse=True))
 
 
+def listing_date(item: FeedItem) -> datetime:
+    """The date an item is listed under: a date later than the day we first saw the item
+    (a feed's clock or typo) would pin it to the top, so it is listed when first seen."""
+    if item.first_seen is not None and item.published > item.first_seen:
+        return item.first_seen
+    return item.published
+
+
 def build_entries(content: Content) -> list[Entry]:
     """Every entry of the content; callers drop unpublished posts first (visible_posts)."""
     feeds = {feed.id: feed for feed in content.feeds}
@@ -116,7 +124,7 @@ def build_entries(content: Content) -> list[Entry]:
                 id=item.item_id,
                 kind=Kind.FEED_ITEM,
                 title=item.title,
-                date=item.published,
+                date=listing_date(item),
                 summary=item.summary,
                 body=item.content_html,
                 source=feed.title,

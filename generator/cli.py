@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from . import catalog
+from .cli_import import add_commands as add_import_commands
 from .errors import GeneratorError
-from .ingest import ingest_snapshot
+from .ingest import ingest_feeds
 from .loader import load_content
 from .output import write_pages
 from .pages import generate
@@ -65,25 +66,25 @@ def cmd_tags(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     content = load_content(args.content)
-    if not args.offline:
-        print(
-            "Seule l'ingestion hors ligne (--offline, depuis les instantanés) existe "
-            "pour l'instant.",
-            file=sys.stderr,
-        )
-        return 2
-    failures = 0
+    feeds = [feed for feed in content.feeds if not args.feed or feed.id == args.feed]
+    if args.feed and not feeds:
+        print(f"ERREUR flux inconnu : « {args.feed} »", file=sys.stderr)
+        return 1
     now = datetime.now(UTC).replace(microsecond=0)
-    for feed in content.feeds:
-        if args.feed and feed.id != args.feed:
-            continue
-        result = ingest_snapshot(content.root, feed, now=now)
+    results = ingest_feeds(content.root, feeds, offline=args.offline, now=now, progress=sys.stderr)
+    failures = 0
+    for result in results:
         if result.error:
             failures += 1
-            print(f"{feed.id}: ERREUR {result.error}", file=sys.stderr)
+            print(f"{result.feed_id}: ERREUR {result.error}", file=sys.stderr)
         elif result.report:
             r = result.report
-            print(f"{feed.id}: {r.new} nouveaux, {r.updated} mis à jour, {r.unchanged} inchangés")
+            note = " (non modifié, HTTP 304)" if result.not_modified else ""
+            print(
+                f"{result.feed_id}: {r.new} nouveaux, {r.updated} mis à jour, "
+                f"{r.unchanged} inchangés{note}"
+            )
+    print(f"{len(results)} flux : {len(results) - failures} lus, {failures} en erreur")
     return 1 if failures else 0
 
 
@@ -107,9 +108,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ingest = sub.add_parser("ingest", help="met à jour l'archive de la veille")
     _content_arg(ingest)
-    ingest.add_argument("--offline", action="store_true", help="lit les instantanés locaux")
+    ingest.add_argument(
+        "--offline", action="store_true", help="lit les instantanés locaux au lieu du réseau"
+    )
     ingest.add_argument("--feed", help="un seul flux, par son id")
     ingest.set_defaults(func=cmd_ingest)
+
+    add_import_commands(sub)  # import-dump, import-email, opml-export, opml-import
 
     args = parser.parse_args(argv)
     try:

@@ -1,16 +1,21 @@
-"""Update the feed archive from the feeds' offline snapshots."""
+"""Update the feed archive from the feeds' offline snapshots or from the network."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol, TextIO
 
 from .archive import MergeReport, item_to_text, merge, read_feed_archive, write_atomic
 from .errors import FeedError
+from .feed_state import FeedState, load_state, save_state, state_path
 from .feedreader import parse_feed
+from .http_fetch import FetchError, FetchResult, fetch_url
 from .loader import ARCHIVE_DIR
-from .models import FeedConfig
+from .models import FeedConfig, FeedItem
+from .progress import Progress
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -20,6 +25,7 @@ class FeedResult:
     feed_id: str
     report: MergeReport | None = None
     error: str = ""
+    not_modified: bool = False  # the server answered 304
 
 
 def ingest_snapshot(content_root: Path, feed: FeedConfig, *, now: datetime) -> FeedResult:
@@ -34,8 +40,127 @@ def ingest_snapshot(content_root: Path, feed: FeedConfig, *, now: datetime) -> F
         incoming = parse_feed(feed.snapshot.read_bytes(), feed, now=now)
     except (FeedError, OSError) as err:
         return FeedResult(feed_id=feed.id, error=str(err))
+    return FeedResult(feed_id=feed.id, report=_merge_into_archive(archive_root, feed, incoming))
+
+
+class Fetch(Protocol):
+    """The signature of :func:`~generator.http_fetch.fetch_url` that ingestion uses."""
+
+    def __call__(
+        self, url: str, *, feed_id: str, etag: str = ..., last_modified: str = ...
+    ) -> FetchResult: ...
+
+
+def _merge_into_archive(
+    archive_root: Path, feed: FeedConfig, incoming: list[FeedItem]
+) -> MergeReport:
     stored = read_feed_archive(archive_root, feed)
     changed, report = merge(stored, incoming)
     for item in changed:
         write_atomic(archive_root / feed.id / f"{item.slug}.md", item_to_text(item))
-    return FeedResult(feed_id=feed.id, report=report)
+    return report
+
+
+def ingest_online(
+    content_root: Path,
+    feed: FeedConfig,
+    state: FeedState,
+    *,
+    now: datetime,
+    fetch: Fetch = fetch_url,
+) -> tuple[FeedResult, FeedState]:
+    """Fetch ``feed.url`` (conditionally, from ``state``) and merge its items.
+
+    A ``304 Not Modified`` leaves the archive as it is. A failure (HTTP error, timeout,
+    oversized, empty or unreadable document, no items) leaves the archive untouched and
+    is recorded in the returned state, whose validators are then kept.
+
+    Args:
+        content_root: The ``content/`` folder.
+        feed: The subscription.
+        state: What the last run remembered of this feed.
+        now: Time of this run (first-seen date of new items, ``last_success``).
+        fetch: The download function (tests pass a shorter timeout or size cap).
+
+    Returns:
+        The outcome, and the feed's new state.
+    """
+    archive_root = content_root / ARCHIVE_DIR
+    status: int | None = None
+    try:
+        answer = fetch(
+            feed.url, feed_id=feed.id, etag=state.etag, last_modified=state.last_modified
+        )
+        status = answer.status
+        if answer.body is None:
+            unchanged = len(list((archive_root / feed.id).glob("*.md")))
+            result = FeedResult(
+                feed_id=feed.id, report=MergeReport(unchanged=unchanged), not_modified=True
+            )
+            return result, replace(
+                state,
+                last_success=now,
+                last_error="",
+                last_status=status,
+                etag=answer.etag or state.etag,
+                last_modified=answer.last_modified or state.last_modified,
+            )
+        incoming = parse_feed(answer.body, feed, now=now)
+        if not incoming:
+            raise FeedError(feed.id, "aucun article dans le flux")
+    except FeedError as err:
+        if isinstance(err, FetchError):
+            status = err.status
+        return FeedResult(feed_id=feed.id, error=str(err)), replace(
+            state, last_error=str(err), last_status=status
+        )
+    report = _merge_into_archive(archive_root, feed, incoming)
+    return FeedResult(feed_id=feed.id, report=report), FeedState(
+        last_success=now,
+        last_error="",
+        last_status=status,
+        etag=answer.etag,
+        last_modified=answer.last_modified,
+    )
+
+
+def ingest_feeds(
+    content_root: Path,
+    feeds: Sequence[FeedConfig],
+    *,
+    offline: bool,
+    now: datetime,
+    progress: TextIO | None = None,
+    fetch: Fetch = fetch_url,
+) -> list[FeedResult]:
+    """Ingest every feed in turn, from its snapshot or online; one failure stops none.
+
+    E-mail sources are left out, and online, feeds without a URL; the state file is read
+    first (a corrupt one stops everything, naming it) and written after each feed, so
+    that an interrupted run keeps what it learnt.
+
+    Raises:
+        ContentError: A corrupt state file or archived item.
+    """
+    path = state_path(content_root)
+    states = {} if offline else load_state(path)
+    # E-mail sources are filled by `import-email`: there is nothing to fetch or read.
+    feeds = [feed for feed in feeds if feed.kind != "email"]
+    if not offline:
+        feeds = [feed for feed in feeds if feed.url]
+    bar = Progress(len(feeds), progress) if progress is not None else None
+    results: list[FeedResult] = []
+    for index, feed in enumerate(feeds, start=1):
+        if bar is not None:
+            bar.step(index, feed.id)
+        if offline:
+            results.append(ingest_snapshot(content_root, feed, now=now))
+            continue
+        result, states[feed.id] = ingest_online(
+            content_root, feed, states.get(feed.id, FeedState()), now=now, fetch=fetch
+        )
+        save_state(path, states)
+        results.append(result)
+    if bar is not None:
+        bar.close()
+    return results

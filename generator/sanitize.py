@@ -7,7 +7,7 @@ vectors (and it lets entity-encoded ``javascript&#58;`` links through): nh3 runs
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import nh3
 
@@ -57,9 +57,21 @@ def _drop_script_urls(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def clean_html(html: str) -> str:
-    """Sanitize an HTML fragment with nh3: no scripts, handlers, styles or unsafe URLs."""
+def clean_html(html: str, *, base_url: str = "") -> str:
+    """Sanitize an HTML fragment with nh3: no scripts, handlers, styles or unsafe URLs.
+
+    With ``base_url``, relative links and image sources are made absolute against it.
+    """
     html = strip_controls(html)[:MAX_HTML]
+    attribute_filter = _drop_script_urls
+    if base_url:
+
+        def attribute_filter(element: str, attribute: str, value: str) -> str | None:
+            kept = _drop_script_urls(element, attribute, value)
+            if kept is not None and attribute in ("href", "src"):
+                return urljoin(base_url, kept.strip())
+            return kept
+
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -67,7 +79,7 @@ def clean_html(html: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
-        attribute_filter=_drop_script_urls,
+        attribute_filter=attribute_filter,
     ).strip()
 
 

@@ -145,3 +145,34 @@ def test_unreadable_snapshot_leaves_archive_untouched(tmp_path: Path) -> None:
     result = ingest_snapshot(content, feed, now=T1)
     assert "vide" in result.error
     assert read_feed_archive(content / "archive", feed) == [kept]
+
+
+def test_same_title_and_text_under_new_urls_is_one_item() -> None:
+    stored = [_item(1)]
+    moved = _item(1, guid="https://new.example.org/a", link="https://new.example.org/a")
+    changed, report = merge(stored, [moved])
+    assert changed == [] and report.unchanged == 1
+
+
+def test_future_date_is_listed_when_first_seen() -> None:
+    from generator.catalog import listing_date
+
+    future = _item(1, published=datetime(2099, 1, 1, tzinfo=UTC), first_seen=T1)
+    assert listing_date(future) == T1
+    assert listing_date(_item(2)) == T0
+
+
+def test_interrupted_write_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "item.md"
+    target.write_text("avant", encoding="utf-8")
+
+    def fail(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("generator.archive.os.replace", fail)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, "après")
+    assert target.read_text(encoding="utf-8") == "avant"
+    assert [p.name for p in tmp_path.iterdir()] == ["item.md"]
