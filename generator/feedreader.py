@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import io
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +27,8 @@ from .sanitize import (
     safe_url,
 )
 from .slugs import slugify
+
+log = logging.getLogger("generator.feeds")
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -100,6 +103,9 @@ def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem
         sanitize_html=True,
         resolve_relative_uris=True,
     )
+    if parsed.get("bozo") and parsed.entries:
+        # Malformed but usable (feedparser's "bozo" model): keep the items, say so.
+        log.warning("flux « %s » accepté malgré : %s", feed.id, parsed.get("bozo_exception"))
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception") or "pas un flux RSS ou Atom"
         raise FeedError(feed.id, f"illisible : {reason}")

@@ -43,6 +43,7 @@ base against which relative links are resolved.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from dataclasses import FrozenInstanceError, fields
@@ -379,3 +380,14 @@ def test_html_to_text() -> None:
     text = html_to_text("<p>A &amp; B <script>alert(1)</script><b>gras</b></p>", limit=100)
     assert text == "A & B gras"
     assert html_to_text("<p>" + "x" * 5000 + "</p>", limit=MAX_SUMMARY).endswith("…")
+
+
+def test_latin1_declared_utf8_is_accepted_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    data = (FEEDS / "latin1_declared_utf8.xml").read_bytes()
+    feed = FeedConfig(id="latin", title="Latin", url="https://example.org/feed/")
+    with caplog.at_level(logging.WARNING, logger="generator.feeds"):
+        items = parse_feed(data, feed, now=datetime(2024, 1, 1, tzinfo=UTC))
+    assert items
+    assert "flux « latin » accepté malgré" in caplog.text
