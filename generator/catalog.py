@@ -40,6 +40,7 @@ class Entry:
     page: str
     """Path of its page relative to the docs root."""
     editor_tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
     forced: tuple[str, ...] = ()
     forbidden: tuple[str, ...] = ()
     source_tags: tuple[str, ...] = ()
@@ -113,6 +114,7 @@ def build_entries(content: Content) -> list[Entry]:
                 source="Infolettre",
                 page=post_page(post.slug),
                 editor_tags=post.tags,
+                categories=post.categories,
                 forced=post.forced_tags,
                 forbidden=post.forbidden_tags,
             )
@@ -129,6 +131,7 @@ def build_entries(content: Content) -> list[Entry]:
                 body=item.content_html,
                 source=feed.title,
                 page=item_page(item.feed_id, item.slug),
+                categories=item.categories,
                 forced=item.forced_tags,
                 forbidden=item.forbidden_tags,
                 source_tags=feed.tags,
@@ -158,7 +161,13 @@ def tag_entries(content: Content, entries: list[Entry]) -> TagIndex:
     decisions = {
         entry.id: decide(
             content.taxonomy,
-            Document(title=entry.title, summary=entry.summary, body=entry.body),
+            Document(
+                title=entry.title,
+                summary=entry.summary,
+                body=entry.body,
+                categories=entry.categories,
+                published=entry.date,
+            ),
             forced=entry.forced + tuple(t for t in entry.editor_tags if content.taxonomy.get(t)),
             forbidden=entry.forbidden,
             source_tags=entry.source_tags,

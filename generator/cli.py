@@ -12,12 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from . import catalog
+from .bench import bench_tagging
 from .cli_import import add_commands as add_import_commands
 from .errors import GeneratorError
+from .evaluation import parse_gold, predict, score, table
 from .ingest import ingest_feeds
-from .loader import load_content
+from .loader import load_content, read_text
+from .models import Content
 from .output import write_pages
 from .pages import generate
+from .taxonomy import REQUIRED_TAGS
 
 
 def _content_arg(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +48,8 @@ def cmd_tags(args: argparse.Namespace) -> int:
     content = replace(content, posts=catalog.visible_posts(content, now=now))
     entries = catalog.build_entries(content)
     index = catalog.tag_entries(content, entries)
+    if args.explain:
+        return _explain(content, entries, index, args.explain)
     rows: list[dict[str, Any]] = [
         {
             "id": e.id,
@@ -61,6 +67,68 @@ def cmd_tags(args: argparse.Namespace) -> int:
     else:
         for row in rows:
             print(f"{row['id']}: {', '.join(row['tags']) or '—'}")
+    return 0
+
+
+def _explain(
+    content: Content, entries: list[catalog.Entry], index: catalog.TagIndex, item_id: str
+) -> int:
+    entry = next((e for e in entries if e.id == item_id), None)
+    if entry is None:
+        print(f"ERREUR contenu inconnu : « {item_id} » (voir `tags` pour les ids)", file=sys.stderr)
+        return 1
+    print(f"{entry.id} — {entry.title}")
+    for decision in index.decisions[entry.id]:
+        rule = content.taxonomy.get(decision.tag_id)
+        verdict = "OUI" if decision.assigned else "non"
+        why = ""
+        if decision.forbidden:
+            why = " (interdit par l'éditeur)"
+        elif decision.forced:
+            why = " (imposé par l'éditeur ou la source)"
+        label = rule.label if rule else decision.tag_id
+        print(
+            f"\n[{verdict}] {decision.tag_id} « {label} » : score {decision.score:g}, "
+            f"seuil {decision.threshold:g}{why}"
+        )
+        for hit in sorted(decision.hits, key=lambda h: (-abs(h.weight), h.term, h.field)):
+            print(
+                f"    {hit.term!r:<32} {hit.field:<10} ×{hit.occurrences:<3} poids {hit.weight:+g}"
+            )
+    return 0
+
+
+def cmd_eval_tags(args: argparse.Namespace) -> int:
+    content = load_content(args.content)
+    entries = {e.id: e for e in catalog.build_entries(content)}
+    gold_path: Path = args.gold
+    gold = parse_gold(read_text(gold_path), gold_path, content.taxonomy)
+    missing = [g.id for g in gold if not g.text and g.id not in entries]
+    if missing:
+        print(f"ERREUR {gold_path}: ids inconnus : {', '.join(missing)}", file=sys.stderr)
+        return 1
+    predicted = predict(content.taxonomy, gold, entries)
+    required = [t for t in REQUIRED_TAGS]
+    others = [t.id for t in content.taxonomy.tags if t.id not in required]
+    print(f"{len(gold)} éléments étiquetés ({gold_path})\n")
+    print("Thèmes requis")
+    print(table(score(gold, predicted, required)))
+    print("\nTous les thèmes")
+    print(table(score(gold, predicted, required + others)))
+    if args.errors:
+        print("\nErreurs")
+        for item in gold:
+            wrong = item.tags ^ predicted[item.id]
+            if wrong:
+                extra = ", ".join(sorted(predicted[item.id] - item.tags)) or "—"
+                lacking = ", ".join(sorted(item.tags - predicted[item.id])) or "—"
+                print(f"  {item.id}: en trop {extra} ; manquants {lacking}")
+    return 0
+
+
+def cmd_bench_tags(args: argparse.Namespace) -> int:
+    content = load_content(args.content)
+    print(bench_tagging(content.taxonomy, items=args.items, body_chars=args.size))
     return 0
 
 
@@ -104,7 +172,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     tags = sub.add_parser("tags", help="liste les contenus et leurs thèmes")
     _content_arg(tags)
     tags.add_argument("--json", action="store_true", help="sortie JSON")
+    tags.add_argument("--explain", metavar="ID", help="détaille le score de chaque thème")
     tags.set_defaults(func=cmd_tags)
+
+    evaluate = sub.add_parser("eval-tags", help="précision, rappel et F1 sur un jeu étiqueté")
+    _content_arg(evaluate)
+    evaluate.add_argument("gold", type=Path, help="fichier YAML des étiquettes de référence")
+    evaluate.add_argument("--errors", action="store_true", help="liste les erreurs")
+    evaluate.set_defaults(func=cmd_eval_tags)
+
+    bench = sub.add_parser("bench-tags", help="mesure le débit de l'étiquetage")
+    _content_arg(bench)
+    bench.add_argument("--items", type=int, default=5000, help="nombre d'articles")
+    bench.add_argument("--size", type=int, default=2000, help="caractères du texte")
+    bench.set_defaults(func=cmd_bench_tags)
 
     ingest = sub.add_parser("ingest", help="met à jour l'archive de la veille")
     _content_arg(ingest)

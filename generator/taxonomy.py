@@ -55,6 +55,9 @@ def parse_taxonomy(text: str, path: Path) -> Taxonomy:
         for required in ("label", "description"):
             if not str(raw.get(required) or "").strip():
                 raise ContentError(path, "clé absente", key=f"{where}.{required}")
+        future = raw.get("future_date", 0.0)
+        if not isinstance(future, (int, float)) or isinstance(future, bool):
+            raise ContentError(path, "un poids numérique est attendu", key=f"{where}.future_date")
         threshold = raw.get("threshold", 2.0)
         if not isinstance(threshold, (int, float)) or isinstance(threshold, bool):
             raise ContentError(path, "le seuil doit être un nombre", key=f"{where}.threshold")
@@ -66,6 +69,7 @@ def parse_taxonomy(text: str, path: Path) -> Taxonomy:
                 threshold=float(threshold),
                 terms=_terms(raw.get("terms"), path, f"{where}.terms"),
                 negative=_terms(raw.get("negative"), path, f"{where}.negative"),
+                future_date_weight=float(future),
             )
         )
     missing = [tag for tag in REQUIRED_TAGS if tag not in seen]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,8 @@ RULES = Taxonomy(
 )  # fmt: skip
 
 
-def test_normalize_folds_accents_case_and_elisions() -> None:
-    assert normalize("L’IA d'aujourd’hui — Évènements !") == " ia aujourd hui evenements "
+def test_normalize_folds_accents_case_and_apostrophes() -> None:
+    assert normalize("L’IA d'aujourd’hui — Évènements !") == " l ia d aujourd hui evenements "
 
 
 @pytest.mark.parametrize(
@@ -46,7 +47,7 @@ def test_rules(title: str, body: str, expected: tuple[str, ...]) -> None:
 def test_decision_explains_terms_fields_and_scores() -> None:
     decisions = decide(RULES, Document(title="LLM", summary="", body="LLM LLM LLM LLM LLM"))
     llm = next(d for d in decisions if d.tag_id == "llm-news")
-    fields = {hit.field: hit.count for hit in llm.hits}
+    fields = {hit.field: hit.occurrences for hit in llm.hits}
     assert fields == {"title": 1, "body": 5}
     # title: 2 × 3 × 1; body: 2 × 1 × min(5, 3)
     assert llm.score == 12.0 and llm.threshold == 2
@@ -84,3 +85,41 @@ def test_bad_vocabulary_is_reported_with_file_and_key(text: str, match: str) -> 
     with pytest.raises(ContentError, match=match) as err:
         parse_taxonomy(text, Path("taxonomy.yml"))
     assert "taxonomy.yml" in str(err.value)
+
+
+def test_singular_and_plural_spellings_count_as_one_term() -> None:
+    decisions = decide(RULES, Document(title="", body="LLM, LLMs et encore des LLMs"))
+    llm = next(d for d in decisions if d.tag_id == "llm-news")
+    assert [(h.term, h.field, h.occurrences) for h in llm.hits] == [("LLM", "body", 3)]
+
+
+def test_categories_count_like_the_summary() -> None:
+    decisions = decide(RULES, Document(title="", categories=("Webinaire",)))
+    events = next(d for d in decisions if d.tag_id == "events")
+    assert events.score == 3.0 * 2.0 and events.assigned
+
+
+def test_a_day_after_publication_signals_an_event() -> None:
+    rules = Taxonomy(
+        tags=(TagRule(id="events", label="E", description="d", threshold=2,
+                      future_date_weight=2.0),)
+    )  # fmt: skip
+    march = datetime(2023, 3, 20, tzinfo=UTC)
+    ahead = Document(title="", body="Rendez-vous le 17 avril en présentiel", published=march)
+    past = Document(title="", body="Replay de la séance du 1er mars", published=march)
+    assert assigned(decide(rules, ahead)) == ("events",)
+    assert assigned(decide(rules, past)) == ()
+    hit = decide(rules, ahead)[0].hits[0]
+    assert hit.term == "date à venir"
+
+
+def test_longer_term_wins_at_the_same_position_but_inner_terms_count() -> None:
+    rules = Taxonomy(
+        tags=(
+            TagRule(id="a", label="A", description="d", threshold=1,
+                    terms=(("grand modèle de langage", 3.0), ("modèle de langage", 1.0),
+                           ("grand modèle", 5.0))),
+        )
+    )  # fmt: skip
+    (decision,) = decide(rules, Document(title="", body="un grand modèle de langage"))
+    assert sorted(h.term for h in decision.hits) == ["grand modèle de langage", "modèle de langage"]
