@@ -15,7 +15,7 @@ from . import catalog
 from .bench import bench_tagging
 from .cli_import import add_commands as add_import_commands
 from .errors import GeneratorError
-from .evaluation import parse_gold, predict, score, table
+from .evaluation import parse_gold, predict, score, split_of, table
 from .ingest import ingest_feeds
 from .loader import load_content, read_text
 from .models import Content
@@ -103,6 +103,8 @@ def cmd_eval_tags(args: argparse.Namespace) -> int:
     entries = {e.id: e for e in catalog.build_entries(content)}
     gold_path: Path = args.gold
     gold = parse_gold(read_text(gold_path), gold_path, content.taxonomy)
+    if args.split:
+        gold = [g for g in gold if split_of(g.id) == args.split]
     missing = [g.id for g in gold if not g.text and g.id not in entries]
     if missing:
         print(f"ERREUR {gold_path}: ids inconnus : {', '.join(missing)}", file=sys.stderr)
@@ -179,6 +181,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     _content_arg(evaluate)
     evaluate.add_argument("gold", type=Path, help="fichier YAML des étiquettes de référence")
     evaluate.add_argument("--errors", action="store_true", help="liste les erreurs")
+    evaluate.add_argument(
+        "--split",
+        choices=("dev", "test"),
+        help="moitié du jeu (fixée par l'id) : dev pour régler les règles, test pour mesurer",
+    )
     evaluate.set_defaults(func=cmd_eval_tags)
 
     bench = sub.add_parser("bench-tags", help="mesure le débit de l'étiquetage")

@@ -105,11 +105,8 @@ def parse(front: str, path: Path) -> dict[str, Any]:
             ``#``, or a document that is not a mapping. Line numbers count the file's
             first ``---`` as line 1.
     """
-    for number, line in enumerate(front.split("\n"), start=2):
-        if "\t" in line[: len(line) - len(line.lstrip())]:
-            raise ContentError(
-                path, "tabulation dans l'indentation : YAML n'accepte que des espaces", line=number
-            )
+    lines = front.split("\n")
+    for number, line in enumerate(lines, start=2):
         match = _COMMENTED_VALUE.match(line)
         if match:
             raise ContentError(
@@ -129,6 +126,14 @@ def parse(front: str, path: Path) -> dict[str, Any]:
             line=err.line_number + 2,
         ) from err
     except yaml.MarkedYAMLError as err:
+        # A tab inside a block scalar is text; a tab that indents is what broke YAML.
+        for number, line in enumerate(lines, start=2):
+            if "\t" in line[: len(line) - len(line.lstrip())]:
+                raise ContentError(
+                    path,
+                    "tabulation dans l'indentation : YAML n'accepte que des espaces",
+                    line=number,
+                ) from err
         mark = err.problem_mark or err.context_mark
         at_line = mark.line + 2 if mark is not None else None
         problem = err.problem or str(err)

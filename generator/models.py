@@ -135,6 +135,8 @@ class TagRule:
     threshold: float = 2.0
     terms: tuple[tuple[str, float], ...] = ()
     negative: tuple[tuple[str, float], ...] = ()
+    requires: tuple[str, ...] = ()
+    """Context terms: if none appears anywhere in the item, the tag scores nothing."""
     future_date_weight: float = 0.0
     """Score added when the text names a day after its publication (announced events)."""
 

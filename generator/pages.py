@@ -383,7 +383,13 @@ def generate(content: Content, *, now: datetime, include_drafts: bool = False) -
                     text=front_matter(
                         {"title": rule.label, "description": rule.description},
                         _render(
-                            "tag.md.j2", tag=rule, entries=chunk, total=len(tagged), pager=pager
+                            "tag.md.j2",
+                            tag=rule,
+                            entries=chunk,
+                            total=len(tagged),
+                            pager=pager,
+                            # The tag's feeds sit beside its first page (themes/<id>/).
+                            feeds_href="" if path == tag_page else "../../",
                         ),
                     ),
                     in_nav=False,

@@ -35,6 +35,8 @@ FIELD_WEIGHTS: Mapping[str, float] = {
 MAX_COUNT = 3
 """Occurrences counted per term and field: a word repeated ten times is not ten signals."""
 FUTURE_DATE_TERM = "date à venir"
+NO_CONTEXT_TERM = "contexte absent"
+_CONTEXT = "context:"
 
 
 # Characters that NFD does not decompose into ASCII but that carry a word or a boundary.
@@ -133,6 +135,10 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
                     continue  # "open source" and "open-source" are one term once folded
                 seen.add(key)
                 targets[key].append((rule.id, term, sign * weight))
+        for term in rule.requires:
+            key = singular(normalize(term)).strip().encode("ascii")
+            if key:
+                targets[key].append((_CONTEXT + rule.id, term, 0.0))
     if not targets:
         return _Compiled(pattern=re.compile(rb"(?!x)x"), targets={}, canonical={})
     # Every spelling a term can take in the text (each word bare, +s or +x) is put in the
@@ -224,6 +230,13 @@ def decide(
     )
     decisions: list[TagDecision] = []
     for rule in taxonomy.tags:
+        context = hits.get(_CONTEXT + rule.id)
+        if context:
+            hits[rule.id].extend(Hit(h.term, h.field, h.occurrences, 0.0) for h in context)
+        if rule.requires and not context:
+            if scores[rule.id] > 0:
+                hits[rule.id].append(Hit(NO_CONTEXT_TERM, "tous", 0, -scores[rule.id]))
+            scores[rule.id] = min(scores[rule.id], 0.0)
         if future and rule.future_date_weight:
             scores[rule.id] += rule.future_date_weight
             hits[rule.id].append(Hit(FUTURE_DATE_TERM, "body", 1, rule.future_date_weight))

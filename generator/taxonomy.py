@@ -70,6 +70,9 @@ def parse_taxonomy(text: str, path: Path) -> Taxonomy:
                 terms=_terms(raw.get("terms"), path, f"{where}.terms"),
                 negative=_terms(raw.get("negative"), path, f"{where}.negative"),
                 future_date_weight=float(future),
+                requires=tuple(
+                    term for term, _ in _terms(raw.get("requires"), path, f"{where}.requires")
+                ),
             )
         )
     missing = [tag for tag in REQUIRED_TAGS if tag not in seen]

@@ -63,7 +63,7 @@ def test_explain_lists_score_threshold_and_terms_with_fields() -> None:
     assert result.returncode == 0, result.stderr
     assert "[OUI] events « Événements » : score" in result.stdout
     assert "'masterclass'" in result.stdout and "body" in result.stdout
-    assert "seuil 7" in result.stdout
+    assert "seuil 5" in result.stdout
     unknown = _run("tags", "--explain", "nope")
     assert unknown.returncode == 1 and "contenu inconnu" in unknown.stderr
 

@@ -95,7 +95,7 @@ def test_knowledge_base_pages(built_site: Path) -> None:
             "open-source-ai",
             "IA open source",
             ["L’IA Open Source existe-t-elle vraiment", "Que veut dire"],
-            ["Ray Bradbury", "solarpunk"],
+            ["Ray Bradbury", "Publier le code source"],
         ),
         (
             "llm-news",
@@ -107,7 +107,7 @@ def test_knowledge_base_pages(built_site: Path) -> None:
             "events",
             "Événements",
             ["Des ateliers solarpunk", "Infolettre Avril 2023"],
-            ["Ray Bradbury", "Publier le code source"],
+            ["Publier le code source", "L’IA Open Source existe-t-elle vraiment"],
         ),
     ],
 )
