@@ -173,11 +173,12 @@ def merge(
         old = by_key.get(identity(item.guid)) or (
             by_key.get(identity(item.link)) if item.link else None
         )
-        if old is None and content_key(item) in by_content:
-            unchanged += 1
-            continue
         if old is None:
-            by_content[content_key(item)] = item
+            key = content_key(item)
+            if key in by_content:
+                unchanged += 1
+                continue
+            by_content[key] = item
             changed.append(item)
             by_key[identity(item.guid)] = item
             new += 1

@@ -156,18 +156,23 @@ def build_entries(content: Content) -> list[Entry]:
     return entries
 
 
+def document(entry: Entry) -> Document:
+    """The text of an entry as the tagger reads it."""
+    return Document(
+        title=entry.title,
+        summary=entry.summary,
+        body=entry.body,
+        categories=entry.categories,
+        published=entry.date,
+    )
+
+
 def tag_entries(content: Content, entries: list[Entry]) -> TagIndex:
     """Run the tagger on every entry."""
     decisions = {
         entry.id: decide(
             content.taxonomy,
-            Document(
-                title=entry.title,
-                summary=entry.summary,
-                body=entry.body,
-                categories=entry.categories,
-                published=entry.date,
-            ),
+            document(entry),
             forced=entry.forced + tuple(t for t in entry.editor_tags if content.taxonomy.get(t)),
             forbidden=entry.forbidden,
             source_tags=entry.source_tags,

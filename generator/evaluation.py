@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import frontmatter
+from . import catalog, frontmatter
 from .catalog import Entry
 from .errors import ContentError
 from .models import Taxonomy
@@ -107,14 +107,7 @@ def predict(
         if item.text:
             document = Document(title=item.title, body=item.text)
         else:
-            entry = entries[item.id]
-            document = Document(
-                title=entry.title,
-                summary=entry.summary,
-                body=entry.body,
-                categories=entry.categories,
-                published=entry.date,
-            )
+            document = catalog.document(entries[item.id])
         predicted[item.id] = frozenset(assigned(decide(taxonomy, document)))
     return predicted
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import feedparser
 
-from .dates import PARIS
 from .errors import FeedError
+from .jsonfeed import parse_json_feed
 from .models import FeedConfig, FeedItem
 from .sanitize import (
     MAX_AUTHOR,
@@ -26,7 +26,7 @@ from .sanitize import (
     html_to_text,
     safe_url,
 )
-from .slugs import slugify
+from .slugs import item_slug
 
 log = logging.getLogger("generator.feeds")
 
@@ -69,11 +69,6 @@ def _entry_html(entry: Any) -> str:
     return str(entry.get("summary", ""))
 
 
-def item_slug(published: datetime, title: str) -> str:
-    """File name of an item in the archive: its date, then its title."""
-    return f"{published.astimezone(PARIS):%Y-%m-%d}-{slugify(title, max_length=60)}"
-
-
 def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem]:
     """Parse a feed document.
 
@@ -92,8 +87,6 @@ def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem
     if not data.strip():
         raise FeedError(feed.id, "document vide")
     if data.strip().removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{"):
-        from .jsonfeed import parse_json_feed  # imports this module: no cycle at load
-
         return parse_json_feed(data, feed, now=now)
     parsed = feedparser.parse(
         io.BytesIO(data),

@@ -31,6 +31,7 @@ from urllib.parse import urljoin
 
 from . import catalog
 from .feedwriter import Channel, Entry, render_rss, rfc3339
+from .models import Content
 from .sanitize import strip_controls
 
 RSS_NAME = "feed_rss.xml"
@@ -518,3 +519,39 @@ def build_feeds(
             tagged,
         )
     return documents
+
+
+def tag_infos(content: Content) -> list[TagInfo]:
+    """The vocabulary as the feeds need it (pages carry labels, feeds are per id)."""
+    return [
+        TagInfo(id=rule.id, label=rule.label, description=rule.description)
+        for rule in content.taxonomy.tags
+    ]
+
+
+def page_dates(content: Content) -> dict[str, datetime]:
+    """Docs path → the generator's date, more precise than the pages' (feed items) or
+    absent from them (knowledge-base pages)."""
+    dates: dict[str, datetime] = {
+        catalog.item_page(i.feed_id, i.slug): i.published for i in content.items
+    }
+    dates.update({catalog.kb_page(kb.slug): kb.date for kb in content.kb_pages if kb.date})
+    return dates
+
+
+def discovery_links(src_uri: str, *, site_url: str, site_name: str, tags: Sequence[TagInfo]) -> str:
+    """``<link rel="alternate">`` elements for a page's ``<head>``: the newsletter's feeds,
+    and on a tag page that tag's feeds too."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    links = [("", site_name)]
+    tag_id = src_uri.removeprefix(catalog.TAGS_URI + "/").removesuffix(".md")
+    if src_uri == f"{catalog.TAGS_URI}/{tag_id}.md":
+        tag = next((t for t in tags if t.id == tag_id), None)
+        if tag is not None:
+            links.append((f"{catalog.TAGS_URI}/{tag.id}/", f"{site_name} — {tag.label}"))
+    return "".join(
+        f'<link rel="alternate" type="{kind}" title="{escape(title)}" '
+        f'href="{escape(base + folder + name)}">'
+        for folder, title in links
+        for kind, name in (("application/rss+xml", RSS_NAME), ("application/feed+json", JSON_NAME))
+    )

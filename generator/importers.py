@@ -23,12 +23,11 @@ from .archive import MergeReport, identity, item_to_text, merge, read_feed_archi
 from .dates import PARIS
 from .dump import DumpArticle
 from .errors import GeneratorError
-from .feedreader import item_slug
 from .loader import ARCHIVE_DIR
 from .models import FeedConfig, FeedItem
 from .sanitize import MAX_AUTHOR, MAX_HTML, MAX_SUMMARY, MAX_TITLE, clean_html, clean_text
 from .sanitize import html_to_text as _html_to_text
-from .slugs import fold
+from .slugs import fold, item_slug
 
 
 class ImportFileError(GeneratorError):

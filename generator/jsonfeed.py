@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .errors import FeedError
-from .feedreader import item_slug
 from .models import FeedConfig, FeedItem
 from .sanitize import (
     MAX_AUTHOR,
@@ -24,6 +23,7 @@ from .sanitize import (
     html_to_text,
     safe_url,
 )
+from .slugs import item_slug
 
 VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
 

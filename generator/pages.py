@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from . import catalog
 from .catalog import Entry, TagIndex
 from .dates import format_french
-from .models import Content, FeedItem, Kind, OutPage, Post
+from .models import Content, FeedConfig, FeedItem, Kind, OutPage, Post
 from .shortcodes import convert
 
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
@@ -35,11 +35,6 @@ def md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("&", "&amp;").replace("\n", " ")
 
 
-def md_cell(text: str) -> str:
-    """Escape text for a Markdown table cell."""
-    return md(text)
-
-
 _ENV = Environment(
     loader=PackageLoader("generator", "templates"),
     autoescape=False,  # these templates produce Markdown; text goes through `md` or `e`
@@ -48,7 +43,7 @@ _ENV = Environment(
     trim_blocks=False,
 )
 _ENV.filters["md"] = md
-_ENV.filters["md_cell"] = md_cell
+_ENV.filters["md_cell"] = md  # `md` escapes `|` too, so it is safe in table cells
 _ENV.filters["french_date"] = format_french
 
 
@@ -210,10 +205,11 @@ def _post_page(
     index: int,
     tags: TagIndex,
     out: Generated,
+    slugs: set[str],
 ) -> None:
     post = posts[index]
     page = catalog.post_page(post.slug)
-    body, warnings = convert(link_siblings(post.body, {p.slug for p in posts}))
+    body, warnings = convert(link_siblings(post.body, slugs))
     for warning in warnings:
         out.warnings.append(f"{post.path}:{post.body_line + warning.line - 1}: {warning.message}")
     for line, src in missing_images(post.body, {a.name for a in post.assets}):
@@ -272,8 +268,9 @@ def _post_page(
         )
 
 
-def _item_page(content: Content, item: FeedItem, tags: TagIndex, out: Generated) -> None:
-    feed = next(f for f in content.feeds if f.id == item.feed_id)
+def _item_page(
+    content: Content, feed: FeedConfig, item: FeedItem, tags: TagIndex, out: Generated
+) -> None:
     page = catalog.item_page(item.feed_id, item.slug)
     vocabulary = tags.tags_of(item.item_id)
     meta = {
@@ -318,10 +315,12 @@ def generate(content: Content, *, now: datetime, include_drafts: bool = False) -
     tags = catalog.tag_entries(content, entries)
     by_id = {e.id: e for e in entries}
 
+    slugs = {p.slug for p in posts}
     for index in range(len(posts)):
-        _post_page(content, posts, index, tags, out)
+        _post_page(content, posts, index, tags, out, slugs)
+    feeds = {feed.id: feed for feed in content.feeds}
     for item in content.items:
-        _item_page(content, item, tags, out)
+        _item_page(content, feeds[item.feed_id], item, tags, out)
     for kb in content.kb_pages:
         page = catalog.kb_page(kb.slug)
         vocabulary = tags.tags_of(kb.item_id)

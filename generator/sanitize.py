@@ -7,6 +7,7 @@ vectors (and it lets entity-encoded ``javascript&#58;`` links through): nh3 runs
 from __future__ import annotations
 
 import re
+from html import unescape
 from urllib.parse import urljoin, urlsplit
 
 import nh3
@@ -97,7 +98,5 @@ def safe_url(url: str) -> str:
 
 def html_to_text(html: str, *, limit: int) -> str:
     """The text of an HTML fragment, tags removed, entities decoded, capped."""
-    import html as html_module
-
     stripped = nh3.clean(strip_controls(html)[:MAX_HTML], tags=set())
-    return clean_text(html_module.unescape(stripped), limit=limit)
+    return clean_text(unescape(stripped), limit=limit)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from datetime import datetime
+
+from .dates import PARIS
 
 _SPECIAL = {"#": "sharp", "+": "plus", "&": "et", "@": "at"}
 
@@ -29,3 +32,8 @@ def slugify(text: str, *, max_length: int = 80) -> str:
     if not slug:
         slug = "x-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
     return slug
+
+
+def item_slug(published: datetime, title: str) -> str:
+    """File name of an archived item: its day (Paris time), then its title."""
+    return f"{published.astimezone(PARIS):%Y-%m-%d}-{slugify(title, max_length=60)}"

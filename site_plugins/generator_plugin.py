@@ -12,7 +12,6 @@ feeds are written in ``on_post_build``; every page's ``<head>`` links them.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import catalog, feeds_out
+from generator import feeds_out
 from generator.errors import GeneratorError
 from generator.loader import load_content
 from generator.output import write_pages
@@ -95,16 +94,8 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         for warning in generated.warnings:
             report(warning)
         write_pages(generated.pages, self.pages_dir)
-        # The feeds need the vocabulary (pages show labels) and the generator's dates,
-        # more precise than the pages' (feed items) or absent from them (KB pages).
-        self.feed_tags = [
-            feeds_out.TagInfo(id=rule.id, label=rule.label, description=rule.description)
-            for rule in content.taxonomy.tags
-        ]
-        self.feed_dates = {catalog.item_page(i.feed_id, i.slug): i.published for i in content.items}
-        self.feed_dates.update(
-            {catalog.kb_page(kb.slug): kb.date for kb in content.kb_pages if kb.date is not None}
-        )
+        self.feed_tags = feeds_out.tag_infos(content)
+        self.feed_dates = feeds_out.page_dates(content)
         for page in generated.pages:
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(
@@ -153,22 +144,11 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self._feeds_on(config) or "</head>" not in output:
             return None
-        base = config.site_url or ""
-        base = base if base.endswith("/") else base + "/"
-        links = [("", config.site_name)]
-        tag_id = page.file.src_uri.removeprefix(catalog.TAGS_URI + "/").removesuffix(".md")
-        if page.file.src_uri == f"{catalog.TAGS_URI}/{tag_id}.md":
-            tag = next((t for t in self.feed_tags if t.id == tag_id), None)
-            if tag is not None:
-                links.append((f"{catalog.TAGS_URI}/{tag.id}/", f"{config.site_name} — {tag.label}"))
-        head = "".join(
-            f'<link rel="alternate" type="{kind}" title="{escape(title)}" '
-            f'href="{escape(base + folder + name)}">'
-            for folder, title in links
-            for kind, name in (
-                ("application/rss+xml", feeds_out.RSS_NAME),
-                ("application/feed+json", feeds_out.JSON_NAME),
-            )
+        head = feeds_out.discovery_links(
+            page.file.src_uri,
+            site_url=config.site_url or "",
+            site_name=config.site_name,
+            tags=self.feed_tags,
         )
         return output.replace("</head>", head + "</head>", 1)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,18 +10,9 @@ from generator.errors import ContentError
 from generator.evaluation import GoldItem, Score, parse_gold, score
 from generator.loader import load_taxonomy
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, run_cli
 
-
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+_run = run_cli
 
 
 def test_score_arithmetic() -> None:

@@ -37,7 +37,7 @@ from generator.feeds_out import (
 )
 from generator.feedwriter import Channel, Entry, render_rss
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, copy_site
 
 BASE = "https://site.example/infolettre/infolettre_13/"
 SITE = "https://ssphub.netlify.app/"
@@ -443,11 +443,7 @@ def _add_post(project: Path, slug: str, replacements: dict[str, str]) -> None:
 @pytest.fixture(scope="module")
 def feeds_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project built strictly, with a newer issue and a draft added to its content."""
-    project = tmp_path_factory.mktemp("feeds") / "project"
-    project.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", project / "docs")
-    shutil.copytree(ROOT / "content", project / "content")
+    project = copy_site(tmp_path_factory.mktemp("feeds") / "project")
     _add_post(
         project,
         "infolettre_14",

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from generator.feeds_config import parse_feeds
 from generator.importers import normalized_title
 from generator.opml import OpmlError, parse_opml, render_opml
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, run_cli
 
 DUMPS = FIXTURES / "dumps"
 EMAIL = FIXTURES / "email"
@@ -40,15 +38,7 @@ feeds:
 """
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+_run = run_cli
 
 
 @pytest.fixture

@@ -30,16 +30,9 @@ def _build(project: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import shutil
+    from .conftest import copy_site
 
-    from .conftest import ROOT
-
-    project = tmp_path_factory.mktemp("site") / "project"
-    project.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", project / "docs")
-    shutil.copytree(ROOT / "content", project / "content")
-    return _build(project)
+    return _build(copy_site(tmp_path_factory.mktemp("site") / "project"))
 
 
 def _html(site: Path, page: str) -> str:
