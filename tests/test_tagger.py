@@ -123,3 +123,18 @@ def test_longer_term_wins_at_the_same_position_but_inner_terms_count() -> None:
     )  # fmt: skip
     (decision,) = decide(rules, Document(title="", body="un grand modèle de langage"))
     assert sorted(h.term for h in decision.hits) == ["grand modèle de langage", "modèle de langage"]
+
+
+def test_long_bodies_weigh_less_per_term() -> None:
+    from generator.tagger import BODY_REFERENCE_WORDS, body_scale
+
+    assert body_scale(BODY_REFERENCE_WORDS) == 1.0
+    assert body_scale(BODY_REFERENCE_WORDS * 4) == 0.5
+    filler = " mot" * (BODY_REFERENCE_WORDS * 4)
+    short = decide(RULES, Document(title="", body="webinaire"))
+    long = decide(RULES, Document(title="", body="webinaire" + filler))
+    events = (
+        {d.tag_id: d.score for d in short}["events"],
+        {d.tag_id: d.score for d in long}["events"],
+    )
+    assert events == (3.0, 1.5)
