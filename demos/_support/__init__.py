@@ -1,0 +1,1 @@
+"""What every demo shares: its command line, its output files, its array module."""
