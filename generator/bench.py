@@ -114,8 +114,9 @@ def bench_tagging(taxonomy: Taxonomy, *, items: int, body_chars: int) -> str:
     for document in documents:
         decide(taxonomy, document)
     elapsed = time.perf_counter() - started
+    rate = f"{items / elapsed:,.0f}".replace(",", "\u202f")
     return (
         f"étiquetage : {items} articles de {body_chars} caractères (titre, résumé de 40 mots), "
         f"{len(taxonomy.tags)} thèmes\n"
-        f"  {elapsed:.3f} s, {items / elapsed:,.0f} articles/s".replace(",", "\u202f")
+        f"  {elapsed:.3f} s, {rate} articles/s"
     )

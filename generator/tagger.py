@@ -40,32 +40,37 @@ MAX_COUNT = 3
 FUTURE_DATE_TERM = "date à venir"
 NO_CONTEXT_TERM = "contexte absent"
 _CONTEXT = "context:"
+_MONTH = "month:"
 
 
-# Characters that NFD does not decompose into ASCII but that carry a word or a boundary.
+# Characters that NFKD does not decompose into ASCII but that carry a word or a
+# boundary (NFKD already turns no-break and thin spaces into spaces).
 _BEFORE_FOLD = (
-    ("’", "'"), ("œ", "oe"), ("æ", "ae"), ("ß", "ss"),
-    ("\xa0", " "), ("\u202f", " "), ("\u2009", " "), ("\u2019", "'"),
+    ("’", "'"), ("œ", "oe"), ("Œ", "OE"), ("æ", "ae"), ("Æ", "AE"), ("ß", "ss"),
 )  # fmt: skip
 
 
 def fold_fast(text: str) -> str:
     """Lower-case and strip accents; other non-ASCII characters are dropped.
 
-    ``str.translate`` with a table costs a dictionary lookup per character; NFD then an
+    ``str.translate`` with a table costs a dictionary lookup per character; NFKD then an
     ASCII encode runs in C and is several times faster on French text.
     """
-    text = text.lower()
+    return _fold_bytes(text).decode("ascii")
+
+
+def _fold_bytes(text: str) -> bytes:
     if text.isascii():
-        return text
+        return text.encode("ascii").lower()
     for old, new in _BEFORE_FOLD:
         if old in text:
             text = text.replace(old, new)
-    return unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode("ascii")
+    # Lower-casing after the encode works on bytes (fast): "É" has become "E" by then.
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").lower()
 
 
-_HTML_TAG = re.compile(r"<[^>]+>")
-_ENTITY = re.compile(r"&(?:[a-z]+|#\d+);")
+_HTML_TAG = re.compile(rb"<[^>]+>")
+_ENTITY = re.compile(rb"&(?:[a-z]+|#\d+);")
 # After folding the text is ASCII: bytes.translate maps every non-word byte to a space
 # in C, far faster than a regular expression or str.translate.
 _WORD_BYTES = bytes(
@@ -80,12 +85,12 @@ _DAY_MONTH = re.compile(
 
 
 def _words(text: str) -> bytes:
-    text = fold_fast(text)
-    if "<" in text:
-        text = _HTML_TAG.sub(" ", text)
-    if "&" in text:
-        text = _ENTITY.sub(" ", text)
-    return b" " + b" ".join(text.encode("ascii").translate(_WORD_BYTES).split()) + b" "
+    folded = _fold_bytes(text)
+    if b"<" in folded:
+        folded = _HTML_TAG.sub(b" ", folded)
+    if b"&" in folded:
+        folded = _ENTITY.sub(b" ", folded)
+    return b" " + b" ".join(folded.translate(_WORD_BYTES).split()) + b" "
 
 
 def normalize(text: str) -> str:
@@ -124,6 +129,9 @@ class _Compiled:
     """Canonical term → (tag id, term as written, signed weight)."""
     canonical: Mapping[bytes, bytes]
     """Spelling found in the text → canonical term (plurals folded)."""
+    inner: Mapping[bytes, tuple[bytes, ...]]
+    """Spelling → the canonical terms that start on one of its later words and end
+    inside it (``grand modele de langage`` holds ``modele de langage``)."""
 
 
 @lru_cache(maxsize=16)
@@ -142,8 +150,13 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
             key = singular(normalize(term)).strip().encode("ascii")
             if key:
                 targets[key].append((_CONTEXT + rule.id, term, 0.0))
+    if any(rule.future_date_weight for rule in taxonomy.tags):
+        # Month names are matched with the terms, so that the search for a date still to
+        # come runs only on texts that name a month.
+        for month in FRENCH_MONTHS:
+            targets[singular(normalize(month)).strip().encode("ascii")].append((_MONTH, month, 0.0))
     if not targets:
-        return _Compiled(pattern=re.compile(rb"(?!x)x"), targets={}, canonical={})
+        return _Compiled(pattern=re.compile(rb"(?!x)x"), targets={}, canonical={}, inner={})
     # Every spelling a term can take in the text (each word bare, +s or +x) is put in the
     # pattern, so the text needs no plural pass before matching.
     variants: dict[bytes, bytes] = {}
@@ -152,11 +165,28 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
             *([word, word + b"s", word + b"x"] for word in key.split(b" "))
         ):
             variants[b" ".join(spelling)] = key
-    # At every word start, the longest term wins; terms starting further on still count.
+    # At every word start the longest term wins. The pattern opens on a literal space, so
+    # the regular expression engine jumps from space to space instead of trying the trie
+    # at every character (twice as fast as a look-behind); a match consumes its words,
+    # and the terms that start inside it are added from ``inner``.
     trie = _trie_regex(sorted(key.decode("ascii") for key in variants))
-    pattern = re.compile((r"(?<= )(?=(" + trie + r") )").encode("ascii"))
+    pattern = re.compile((r" (" + trie + r")(?= )").encode("ascii"))
+    inner: dict[bytes, tuple[bytes, ...]] = {}
+    for variant in variants:
+        words = variant.split(b" ")
+        found = tuple(
+            variants[b" ".join(words[start:end])]
+            for start in range(1, len(words))
+            for end in range(start + 1, len(words) + 1)
+            if b" ".join(words[start:end]) in variants
+        )
+        if found:
+            inner[variant] = found
     return _Compiled(
-        pattern=pattern, targets={k: tuple(v) for k, v in targets.items()}, canonical=variants
+        pattern=pattern,
+        targets={k: tuple(v) for k, v in targets.items()},
+        canonical=variants,
+        inner=inner,
     )
 
 
@@ -232,14 +262,22 @@ def decide(
         field_weight = FIELD_WEIGHTS[field_name]
         if field_name == "body":
             field_weight *= body_scale(text.count(b" ") - 1)
-        found = Counter(map(compiled.canonical.__getitem__, compiled.pattern.findall(text)))
+        matches = compiled.pattern.findall(text)
+        found = Counter(map(compiled.canonical.__getitem__, matches))
+        if compiled.inner:
+            for spelling in compiled.inner.keys() & set(matches):
+                times = matches.count(spelling)
+                for key in compiled.inner[spelling]:
+                    found[key] += times
         for key, count in found.items():
             counted = count if count < MAX_COUNT else MAX_COUNT
             for tag_id, term, weight in targets[key]:
                 scores[tag_id] += weight * field_weight * counted
                 hits[tag_id].append(Hit(term, field_name, count, weight))
-    future = document.published is not None and has_future_date(
-        body.decode("ascii"), document.published
+    future = (
+        document.published is not None
+        and _MONTH in hits
+        and has_future_date(body.decode("ascii"), document.published)
     )
     decisions: list[TagDecision] = []
     for rule in taxonomy.tags:
