@@ -1,0 +1,296 @@
+"""Site benchmark: a synthetic content tree of N feed items and M infolettres, timed.
+
+Every stage is timed on its own: ingestion of the feed snapshots, reading the content,
+tagging, page generation, the full ``mkdocs build``, a second build with nothing
+changed, a build after editing one post; and, in the same run, a bare MkDocs site with
+the same number of plain pages, so that the figures read as ratios that hold from one
+machine to another. Builds run in a child process each, whose peak memory is read from
+the kernel (``wait4``). Figures are printed, never asserted: this is not a test.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TextIO, TypeVar
+
+from .bench import synthetic_documents
+from .catalog import build_entries, tag_entries
+from .feeds_config import parse_feeds
+from .feedwriter import Channel, Entry, render_rss
+from .ingest import ingest_snapshot
+from .loader import load_content, read_text
+from .pages import generate
+
+T = TypeVar("T")
+
+#: The project's own files a synthetic tree starts from (everything but the content).
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+POST_TEMPLATE = PROJECT_ROOT / "content" / "infolettre" / "infolettre_13"
+FEEDS = 5
+
+_POST_BODY_EXTRA = """
+{{{{% callout note %}}}}
+Numéro {number} de l'infolettre : rendez-vous le {day} {month} pour la journée du réseau.
+{{{{% /callout %}}}}
+
+{{{{< figure src="featured.jpg" caption="Illustration du numéro {number}" >}}}}
+"""
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Stage:
+    """One timed stage: its name, seconds, and the peak memory of its process (MiB)."""
+
+    name: str
+    seconds: float
+    peak_mib: float | None = None
+
+
+@dataclass(kw_only=True)
+class SiteBench:
+    """The stages of one size (``items`` feed items, ``posts`` infolettres)."""
+
+    items: int
+    posts: int
+    pages: int = 0
+    stages: list[Stage] = field(default_factory=list)
+
+    def seconds(self, name: str) -> float:
+        """The seconds of the stage called ``name``."""
+        return next(s.seconds for s in self.stages if s.name == name)
+
+
+def _timed(stages: list[Stage], name: str, call: Callable[[], T]) -> T:
+    started = time.perf_counter()
+    result = call()
+    stages.append(Stage(name=name, seconds=time.perf_counter() - started))
+    return result
+
+
+def write_feed_snapshots(content: Path, *, items: int, seed: int = 0) -> None:
+    """Write ``feeds.yml`` and ``FEEDS`` RSS snapshots holding ``items`` items in all."""
+    rng = random.Random(seed)
+    documents = synthetic_documents(items, body_chars=4000, seed=seed)
+    start = datetime(2019, 1, 1, tzinfo=UTC)
+    span = (datetime(2026, 6, 1, tzinfo=UTC) - start).total_seconds()
+    feeds_yml = ["feeds:"]
+    for number in range(FEEDS):
+        feed_id = f"source{number}"
+        feeds_yml += [
+            f"  - id: {feed_id}",
+            f"    title: Source {number}",
+            f"    url: https://source{number}.example.org/feed/",
+            f"    site_url: https://source{number}.example.org/",
+            f"    snapshot: feeds/{feed_id}.xml",
+            "    licence: CC BY-SA 4.0",
+            "    content: full",
+        ]
+        entries = []
+        for index in range(number, items, FEEDS):
+            doc = documents[index]
+            published = start + timedelta(seconds=rng.uniform(0, span))
+            link = f"https://source{number}.example.org/{published:%Y/%m}/article-{index}/"
+            entries.append(
+                Entry(
+                    title=f"Article {index} : {doc.title}",
+                    link=link,
+                    guid=link,
+                    published=published,
+                    description=doc.summary,
+                    content_html=doc.body,
+                    categories=(rng.choice(("IA", "Logiciel libre", "Événement", "Données")),),
+                )
+            )
+        channel = Channel(
+            title=f"Source {number}",
+            link=f"https://source{number}.example.org/",
+            description="Flux synthétique",
+            self_url=f"https://source{number}.example.org/feed/",
+        )
+        snapshot = content / "feeds" / f"{feed_id}.xml"
+        snapshot.parent.mkdir(parents=True, exist_ok=True)
+        snapshot.write_text(render_rss(channel, entries, built=start), encoding="utf-8")
+    (content / "feeds.yml").write_text("\n".join(feeds_yml) + "\n", encoding="utf-8")
+
+
+def write_posts(content: Path, *, posts: int) -> None:
+    """Write ``posts`` infolettres made from #13 (shortcodes, images, front matter)."""
+    template = read_text(POST_TEMPLATE / "index.md")
+    start = datetime(2019, 1, 7, tzinfo=UTC)
+    for number in range(1, posts + 1):
+        folder = content / "infolettre" / f"infolettre_{number}"
+        folder.mkdir(parents=True)
+        for image in POST_TEMPLATE.iterdir():
+            if image.name != "index.md":
+                shutil.copy(image, folder / image.name)
+        date = start + timedelta(days=14 * number)
+        text = template.replace("(#13)", f"(#{number})").replace(
+            "2023-03-20T00:00:00Z", f"{date:%Y-%m-%dT%H:%M:%SZ}"
+        )
+        text += _POST_BODY_EXTRA.format(
+            number=number, day=1 + number % 28, month=_MONTHS[number % len(_MONTHS)]
+        )
+        (folder / "index.md").write_text(text, encoding="utf-8")
+
+
+def make_project(root: Path, *, items: int, posts: int) -> Path:
+    """A project folder (``mkdocs.yml``, ``docs/``, ``content/``) with synthetic content."""
+    root.mkdir(parents=True)
+    shutil.copy(PROJECT_ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(PROJECT_ROOT / "docs", root / "docs")
+    content = root / "content"
+    content.mkdir()
+    for name in ("taxonomy.yml", "authors.yml"):
+        shutil.copy(PROJECT_ROOT / "content" / name, content / name)
+    write_feed_snapshots(content, items=items)
+    write_posts(content, posts=posts)
+    return root
+
+
+def make_bare_project(root: Path, *, pages: int) -> Path:
+    """A bare MkDocs + Material site of ``pages`` plain pages kept out of the nav."""
+    docs = root / "docs"
+    (docs / "pages").mkdir(parents=True)
+    documents = synthetic_documents(pages, body_chars=4000, seed=1)
+    for number, doc in enumerate(documents):
+        (docs / "pages" / f"page-{number}.md").write_text(
+            f"# Page {number}\n\n{doc.summary}\n\n{doc.body}\n", encoding="utf-8"
+        )
+    (docs / "index.md").write_text("# Accueil\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        "site_name: Témoin\n"
+        "site_url: https://example.org/\n"
+        "theme:\n  name: material\n  language: fr\n"
+        "plugins:\n  - search:\n      lang: fr\n"
+        "nav:\n  - index.md\n"
+        "not_in_nav: |\n  /pages/\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def build(project: Path) -> Stage:
+    """``mkdocs build`` of ``project`` in a child process: seconds and peak memory.
+
+    Raises:
+        RuntimeError: The build failed (its output's tail is in the message).
+    """
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOLETTRE_DEMOS="false")
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as log:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "build", "--quiet"],
+            cwd=project,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        if child.returncode != 0:
+            log.seek(0)
+            tail = log.read().decode("utf-8", "replace")[-3000:]
+            raise RuntimeError(f"échec de mkdocs build dans {project} :\n{tail}")
+    # ru_maxrss is in KiB on Linux.
+    return Stage(name="", seconds=seconds, peak_mib=usage.ru_maxrss / 1024)
+
+
+def _named(stage: Stage, name: str) -> Stage:
+    return Stage(name=name, seconds=stage.seconds, peak_mib=stage.peak_mib)
+
+
+def run_size(workdir: Path, *, items: int, posts: int, stream: TextIO) -> SiteBench:
+    """Time every stage for one size, in folders under ``workdir``."""
+    bench = SiteBench(items=items, posts=posts)
+    stages = bench.stages
+    project = make_project(workdir / f"site-{items}-{posts}", items=items, posts=posts)
+    content_root = project / "content"
+    now = datetime(2026, 7, 1, tzinfo=UTC)
+    feeds = parse_feeds(
+        read_text(content_root / "feeds.yml"), content_root / "feeds.yml", content_root=content_root
+    )
+    print(f"[{items} articles, {posts} infolettres] ingestion…", file=stream, flush=True)
+    _timed(
+        stages,
+        "ingestion (instantanés)",
+        lambda: [ingest_snapshot(content_root, feed, now=now) for feed in feeds],
+    )
+    content = _timed(stages, "lecture du contenu", lambda: load_content(content_root))
+    entries = build_entries(content)
+    _timed(stages, "étiquetage", lambda: tag_entries(content, entries))
+    generated = _timed(stages, "génération des pages", lambda: generate(content, now=now))
+    bench.pages = len(generated.pages)
+    print(f"[{items} articles, {posts} infolettres] mkdocs build…", file=stream, flush=True)
+    stages.append(_named(build(project), "mkdocs build (complet)"))
+    stages.append(_named(build(project), "mkdocs build (rien de changé)"))
+    post = content_root / "infolettre" / "infolettre_1" / "index.md"
+    post.write_text(read_text(post) + "\nUn paragraphe ajouté.\n", encoding="utf-8")
+    stages.append(_named(build(project), "mkdocs build (une infolettre modifiée)"))
+    print(f"[{items} articles, {posts} infolettres] site témoin…", file=stream, flush=True)
+    bare = make_bare_project(workdir / f"bare-{bench.pages}", pages=bench.pages)
+    stages.append(_named(build(bare), f"MkDocs nu ({bench.pages} pages)"))
+    return bench
+
+
+def report(results: Sequence[SiteBench]) -> str:
+    """The table of stages for each size, then the ratios the targets are stated in."""
+    lines = []
+    for bench in results:
+        lines.append(f"\n{bench.items} articles, {bench.posts} infolettres ({bench.pages} pages)")
+        for stage in bench.stages:
+            memory = f"  pic {stage.peak_mib:,.0f} Mio" if stage.peak_mib is not None else ""
+            lines.append(f"  {stage.name:<42} {stage.seconds:8.2f} s{memory}")
+        generator_s = sum(
+            bench.seconds(name)
+            for name in ("ingestion (instantanés)", "lecture du contenu", "génération des pages")
+        )
+        full = bench.seconds("mkdocs build (complet)")
+        bare = bench.stages[-1].seconds
+        lines.append(f"  ratio build complet / MkDocs nu : {full / bare:.2f} (cible ≤ 1,5)")
+        lines.append(
+            f"  étapes du générateur : {generator_s / bench.items * 1000:.2f} s pour 1 000 articles"
+            " (cible < 1 s)"
+        )
+    if len(results) >= 2:
+        small, large = results[0], results[-1]
+        growth = large.seconds("mkdocs build (complet)") / small.seconds("mkdocs build (complet)")
+        lines.append(
+            f"\ncroissance {small.items} → {large.items} articles : ×{growth:.2f} "
+            f"(×{large.items / small.items:.1f} de contenu ; cible ≤ 3,3 pour 1 000 → 3 000)"
+        )
+    return "\n".join(lines)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"3000x200"`` → (3000 items, 200 posts).
+
+    Raises:
+        ValueError: The text is not two positive integers joined by ``x``.
+    """
+    items, sep, posts = text.partition("x")
+    if not sep or not items.isdigit() or not posts.isdigit() or int(items) < FEEDS:
+        raise ValueError(f"taille invalide « {text} » (attendu ARTICLESxINFOLETTRES, ex. 1000x50)")
+    return int(items), int(posts)
+
+
+def run(sizes: Sequence[tuple[int, int]], *, keep: Path | None, stream: TextIO) -> str:
+    """Run the benchmark for every size; returns the printable report."""
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        results = [run_size(keep, items=i, posts=p, stream=stream) for i, p in sizes]
+    else:
+        with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
+            results = [run_size(Path(tmp), items=i, posts=p, stream=stream) for i, p in sizes]
+    return report(results)
