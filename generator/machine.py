@@ -108,6 +108,11 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
+def cpu_description() -> str:
+    """This machine's CPU, in words: ``"CPU AMD EPYC 7B13 (2 cœurs)"``."""
+    return f"CPU {cpu_model()} ({cpu_count()} cœurs)"
+
+
 def device_description() -> str:
     """One line naming the hardware a computation here runs on.
 
@@ -115,6 +120,6 @@ def device_description() -> str:
         e.g. ``"CPU AMD EPYC 7B13 (2 cœurs)"`` or
         ``"CPU AMD EPYC 7B13 (16 cœurs) + GPU NVIDIA H100 80GB HBM3"``.
     """
-    cpu = f"CPU {cpu_model()} ({cpu_count()} cœurs)"
+    cpu = cpu_description()
     gpu = gpu_name()
     return cpu if gpu is None else f"{cpu} + GPU {gpu}"

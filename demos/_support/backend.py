@@ -60,7 +60,7 @@ def cupy_backend() -> Backend | str:
 
 def numpy_backend(*notes: str) -> Backend:
     """NumPy on this machine's CPU."""
-    return Backend(xp=np, name="numpy", device=machine.device_description(), notes=notes)
+    return Backend(xp=np, name="numpy", device=machine.cpu_description(), notes=notes)
 
 
 def select(requested: str = "auto") -> Backend:
