@@ -30,6 +30,8 @@ touched: a shortcode or a ``:::`` line inside one stays literal. Everywhere else
 shortcode delimiter (``{{<``, ``{{%``, ``%}}``, ``>}}``) survives :func:`convert`: a
 malformed one is reported and its braces are written as HTML entities, so that the page
 shows it as the author typed it (a code span holding one becomes an HTML ``<code>``).
+The one exception is ``demo`` (:data:`PASSED_THROUGH`): its tag is kept, on one line,
+for the ``demos`` MkDocs plugin to expand.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ _PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
 _LEADING_BLANK_LINES = re.compile(r"\A[ \t]*(?:\n[ \t]*(?=\n))*\n?")
 _TRAILING_SPACE = re.compile(r"\s+\Z")
 _ESCAPED_CHAR = re.compile(r"\x01(\d+)\x01")
+_KEPT = re.compile(r"\x02(\d+)\x02")
 _CODE_SPAN = re.compile(
     r"(?<![`\\])(?P<ticks>`+)(?!`)(?P<code>(?:(?!\n[ \t]*\n)[^\x00])+?)(?<!`)(?P=ticks)(?!`)"
 )
@@ -338,8 +341,8 @@ def _mask_fences(text: str) -> tuple[str, list[str]]:
 
 
 def _clean_controls(text: str) -> str:
-    """Replace the two control characters used as markers, which never belong in Markdown."""
-    return text.replace("\x00", "\ufffd").replace("\x01", "\ufffd")
+    """Replace the control characters used as markers, which never belong in Markdown."""
+    return text.replace("\x00", "\ufffd").replace("\x01", "\ufffd").replace("\x02", "\ufffd")
 
 
 def _unmask(text: str, saved: list[str]) -> str:
@@ -702,6 +705,10 @@ BLOCK_SHORTCODES = frozenset(
 )
 """Shortcodes rendered as blocks: separated by blank lines, indented like their tag."""
 
+PASSED_THROUGH = frozenset({"demo"})
+"""Shortcodes left in place, on one line, for a later stage: ``demo`` is expanded by the
+``demos`` MkDocs plugin (``site_plugins/demos_plugin.py``), which runs the demo."""
+
 
 # -------------------------------------------------------------------------- Hugo pass
 
@@ -714,6 +721,8 @@ class _HugoPass:
         self.warnings: list[ShortcodeWarning] = []
         self.state = _State()
         self._newlines = [index for index, char in enumerate(text) if char == "\n"]
+        # Tags of PASSED_THROUGH shortcodes, put back by convert() after all escaping.
+        self.kept: list[str] = []
 
     def line(self, position: int) -> int:
         low, high = 0, len(self._newlines)
@@ -773,6 +782,10 @@ class _HugoPass:
                     stack[-1].children.append(
                         _Node(name="/" + name, args=[], kwargs={}, line=line, paired=False)
                     )
+                continue
+            if name in PASSED_THROUGH:
+                self.kept.append(" ".join(match.group().split()))
+                stack[-1].children.append(f"\x02{len(self.kept) - 1}\x02")
                 continue
             args, kwargs = _parse_args(match["args"])
             line_start = self.text.rfind("\n", 0, match.start()) + 1
@@ -915,4 +928,5 @@ def convert(text: str) -> tuple[str, list[ShortcodeWarning]]:
     warnings.sort(key=lambda warning: warning.line)
     if body.endswith("\n\n"):
         body = body.rstrip("\n") + "\n"
-    return _unmask(_resolve_escapes(_neutralize(body)), saved), warnings
+    body = _KEPT.sub(lambda match: hugo.kept[int(match[1])], _resolve_escapes(_neutralize(body)))
+    return _unmask(body, saved), warnings

@@ -1,0 +1,114 @@
+"""``python -m generator demos list|run|freeze`` on the fixture demos."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+from .conftest import run_cli
+from .demo_helpers import COUNTER_VARIABLE, copy_demos, runs
+
+
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(COUNTER_VARIABLE, str(tmp_path / "runs.txt"))
+    copy_demos(tmp_path / "project" / "pkgs")
+    return tmp_path / "project"
+
+
+def _options(root: Path) -> list[str]:
+    return [
+        "--root",
+        str(root),
+        "--package",
+        "fixture_demos",
+        "--package-dir",
+        "pkgs",
+        "--freeze-dir",
+        "frozen",
+    ]
+
+
+def test_run_then_run_again_is_a_cache_hit(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demos", "run", "tiny", *_options(root)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("démo tiny : exécutée en ")
+    assert f"résultats : {root / '.cache' / 'demos' / 'tiny'}" in out
+    assert main(["demos", "run", "tiny", *_options(root)]) == 0
+    assert capsys.readouterr().out.startswith("démo tiny : en cache (")
+    assert main(["demos", "run", "tiny", "--force", *_options(root)]) == 0
+    assert "exécutée en" in capsys.readouterr().out
+    assert main(["demos", "run", "tiny", "--quick", "--params", "side=5", *_options(root)]) == 0
+    assert capsys.readouterr().out.startswith("démo tiny (side=5, version courte) : exécutée")
+    assert len(runs(root.parent / "runs.txt")) == 3
+
+
+def test_failed_run_exits_1_with_the_output_tail(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demos", "run", "broken", *_options(root)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("ERREUR démo « broken » : échec (code de sortie 3)")
+    assert "ValueError: le calcul a divergé" in err
+
+
+def test_freeze_needs_a_cached_result_then_copies_it(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demos", "freeze", "tiny", "--params", "side=4", *_options(root)]) == 1
+    err = capsys.readouterr().err
+    assert "aucun résultat en cache pour ses sources actuelles" in err
+    assert "python -m generator demos run tiny --params side=4" in err
+    assert main(["demos", "run", "tiny", "--params", "side=4", *_options(root)]) == 0
+    assert main(["demos", "freeze", "tiny", "--params", "side=4", *_options(root)]) == 0
+    out = capsys.readouterr().out
+    assert f"figé dans {root / 'frozen' / 'tiny'}" in out
+    frozen = list((root / "frozen" / "tiny").iterdir())
+    assert len(frozen) == 1
+    assert {p.name for p in frozen[0].iterdir()} == {
+        "manifest.json",
+        "metrics.json",
+        "figures.json",
+        "tables.json",
+        "square.svg",
+    }
+
+
+def test_list_shows_each_demo_and_its_results(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demos", "run", "tiny", *_options(root)]) == 0
+    assert main(["demos", "freeze", "tiny", *_options(root)]) == 0
+    capsys.readouterr()
+    assert main(["demos", "list", *_options(root)]) == 0
+    out = capsys.readouterr().out
+    assert "tiny — Aire d'un carré (démo de test)" in out
+    assert "  version complète : en cache (" in out
+    assert "  version courte : à exécuter" in out
+    assert "    paramètres par défaut : figé (" in out
+    assert "broken — Démo qui échoue" in out
+
+
+def test_demos_command_is_registered(root: Path) -> None:
+    done = run_cli("demos", "list", *_options(root))
+    assert done.returncode == 0, done.stderr
+    assert "sleepy — Démo qui ne s'arrête pas" in done.stdout
+    done = run_cli("demos", "run", "absente", *_options(root))
+    assert done.returncode == 1
+    assert "démo inconnue" in done.stderr
+
+
+def test_list_reports_a_badly_declared_demo_and_goes_on(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (root / "pkgs" / "fixture_demos" / "broken" / "__init__.py").write_text(
+        'TITLE = "x"\n', encoding="utf-8"
+    )
+    assert main(["demos", "list", *_options(root)]) == 1
+    out = capsys.readouterr().out
+    assert "broken — ERREUR démo « broken » : " in out
+    assert "DATA, TIMEOUT_S, PARAMS non défini(s)" in out
+    assert "tiny — Aire d'un carré (démo de test)" in out
