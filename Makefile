@@ -10,7 +10,7 @@ ADDR   ?= localhost:8000
 # Material prints a long end-of-life notice on every build; the project knows.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build test lint ingest clean
+.PHONY: install serve build test lint browser ingest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,24 @@ lint: install
 	$(BIN)/ruff format --check generator site_plugins demos tests tools
 	$(BIN)/mypy
 
-test: lint
+# The browser tests (tests/test_browser*.py) drive Debian's Chromium. Installed when it is
+# missing and apt-get can install it (as root, as on CI); otherwise those tests say they
+# are skipped and why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" -eq 0 ]; then \
+	    echo "Chromium absent : installation des paquets Debian chromium et fonts-liberation"; \
+	    log=$$(mktemp); \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	        --no-install-recommends chromium fonts-liberation; } >"$$log" 2>&1 \
+	      || { tail -n 20 "$$log"; rm -f "$$log"; exit 1; }; \
+	    rm -f "$$log"; \
+	  else \
+	    echo "Chromium absent et apt-get inutilisable (root requis) : tests du navigateur ignorés"; \
+	  fi; \
+	}
+
+test: lint browser
 	$(BIN)/pytest
 
 ingest: install

@@ -14,6 +14,8 @@ from typing import Any
 from . import catalog
 from .bench import bench_tagging
 from .cli_bench import add_commands as add_bench_commands
+from .cli_demos import add_commands as add_demo_commands
+from .cli_email import add_commands as add_email_commands
 from .cli_import import add_commands as add_import_commands
 from .errors import GeneratorError
 from .evaluation import parse_gold, predict, score, split_of, table
@@ -204,6 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ingest.set_defaults(func=cmd_ingest)
 
     add_import_commands(sub)  # import-dump, import-email, opml-export, opml-import
+    add_demo_commands(sub)  # demos list, demos run, demos freeze
+    add_email_commands(sub)  # email
     add_bench_commands(sub)  # bench
 
     args = parser.parse_args(argv)

@@ -46,3 +46,8 @@ class FeedError(GeneratorError):
         self.feed_id = feed_id
         self.message = message
         super().__init__(f"flux « {feed_id} »: {message}")
+
+
+class PublishingError(GeneratorError):
+    """Something to publish cannot be made as asked: an unknown issue, a site not built
+    yet, a link or image that would break once sent. The message names what and where."""

@@ -57,6 +57,8 @@ class Post:
     """False when Wowchemy's ``image.preview_only`` hides the cover on the post itself."""
     body_line: int = 1
     """Line of ``index.md`` where the body starts, for messages."""
+    aliases: tuple[str, ...] = ()
+    """Hugo's ``aliases``: former URL paths of the post (``/old/path/``), redirected."""
 
     @property
     def item_id(self) -> str:

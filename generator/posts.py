@@ -107,6 +107,28 @@ def cover_image(meta: dict[str, Any], assets: Sequence[Asset], path: Path) -> tu
     return filename, caption, in_page
 
 
+_ALIAS = re.compile(r"^[^\s:?#\\]+$")
+
+
+def alias_paths(aliases: Sequence[str], path: Path) -> tuple[str, ...]:
+    """Hugo's ``aliases`` as URL paths from the site root: ``/old/url/`` stays, a relative
+    ``old-url`` is read in the posts' section (``/infolettre/old-url/``).
+
+    Raises:
+        ContentError: An alias with a scheme, a query, spaces or backslashes.
+    """
+    paths = []
+    for alias in aliases:
+        if not _ALIAS.match(alias):
+            raise ContentError(
+                path,
+                f"« {alias} » n'est pas un chemin d'adresse (/ancienne/adresse/)",
+                key="aliases",
+            )
+        paths.append(alias if alias.startswith("/") else f"/infolettre/{alias}")
+    return tuple(paths)
+
+
 def parse_post(text: str, path: Path, *, slug: str, assets: Sequence[Asset] = ()) -> Post:
     """Build a :class:`Post` from the text of an ``index.md``.
 
@@ -141,6 +163,7 @@ def parse_post(text: str, path: Path, *, slug: str, assets: Sequence[Asset] = ()
         categories=list_field(meta, "categories", path),
         forced_tags=list_field(meta, "force_tags", path),
         forbidden_tags=list_field(meta, "forbid_tags", path),
+        aliases=alias_paths(list_field(meta, "aliases", path), path),
         body=body,
         assets=tuple(assets),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
+
+# Builds of the real site in the tests (in this process or in a subprocess, which inherits
+# the environment) never run the real, slow demos: mkdocs.yml reads this variable
+# (`enabled: !ENV [INFOLETTRE_DEMOS, true]`). The demo runner's tests use their own sites.
+os.environ["INFOLETTRE_DEMOS"] = "false"
 
 
 def copy_site(target: Path) -> Path:
@@ -38,3 +44,18 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 def site_copy(tmp_path: Path) -> Path:
     """A copy of the project's site sources in ``tmp_path``."""
     return copy_site(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project's site sources, built once by MkDocs (strict) into ``site/``.
+
+    Shared by the tests that only read the built site; do not modify it.
+    """
+    # Imported here: most test modules never build a site.
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = copy_site(tmp_path_factory.mktemp("built") / "project")
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"), strict=True))
+    return root

@@ -51,6 +51,8 @@ def test_infolettre_13_is_published_with_its_callout_and_images(built_site: Path
 
 def test_no_shortcode_delimiter_reaches_any_page(built_site: Path) -> None:
     for page in built_site.rglob("*.html"):
+        if page.relative_to(built_site).parts[0] in ("guide", "reference"):
+            continue  # the documentation shows the syntax on purpose
         text = page.read_text(encoding="utf-8")
         for delimiter in ("{{%", "{{<", "%}}", ">}}"):
             assert delimiter not in text, f"{delimiter} in {page}"

@@ -1,0 +1,221 @@
+"""Netlify's ``_headers`` file for the built site, with a Content-Security-Policy the
+pages satisfy. Pure: HTML pages in, header text out.
+
+Material for MkDocs puts small inline scripts in every page (reading the saved palette,
+the path of the site root); they differ with the page's depth. Rather than allowing
+every inline script (``'unsafe-inline'``), the policy lists the SHA-256 of each distinct
+one found in the built pages. JSON data blocks (``<script type="application/json">``)
+are not run by browsers, so the policy does not need them.
+
+Inline event handlers (``onclick=…``) and ``javascript:`` URLs cannot be allowed by a
+hash without ``'unsafe-hashes'``: they are reported as problems instead, so that the
+build fails rather than publishing a page the policy breaks.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+JS_TYPES = frozenset(
+    {
+        "", "module", "text/javascript", "application/javascript", "application/ecmascript",
+        "application/x-ecmascript", "application/x-javascript", "text/ecmascript",
+        "text/jscript", "text/livescript", "text/x-ecmascript", "text/x-javascript",
+        "text/javascript1.0", "text/javascript1.1", "text/javascript1.2",
+        "text/javascript1.3", "text/javascript1.4", "text/javascript1.5",
+    }
+)  # fmt: skip
+"""``type`` values of scripts that browsers run (the HTML standard's JavaScript MIME
+types, ``module``, and no type); any other type is a data block."""
+
+URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "data", "poster", "xlink:href"})
+
+REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+_JS_URL = re.compile(r"^\s*javascript:", re.IGNORECASE)
+_INVISIBLE = re.compile(r"[\x00-\x20]")
+
+
+def csp_hash(source: str) -> str:
+    """The CSP source expression allowing an inline script or style: ``'sha256-…'``.
+
+    Browsers hash the element's text exactly as written, encoded in UTF-8.
+    """
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PageInline:
+    """The inline code of one page, as a Content-Security-Policy sees it."""
+
+    scripts: tuple[str, ...] = ()
+    """Text of each inline script a browser would run."""
+    styles: tuple[str, ...] = ()
+    """Text of each ``<style>`` element."""
+    style_attributes: int = 0
+    """How many elements carry a ``style`` attribute."""
+    blocked: tuple[str, ...] = ()
+    """Inline event handlers and ``javascript:`` URLs, described."""
+
+
+class _InlineFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.scripts: list[str] = []
+        self.styles: list[str] = []
+        self.style_attributes = 0
+        self.blocked: list[str] = []
+        self._collecting: str | None = None  # "script" or "style" while inside one
+        self._runs = False
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.blocked.append(f"<{tag} {name}=…> (gestionnaire d'événement en ligne)")
+            elif name == "style":
+                self.style_attributes += 1
+            elif name in URL_ATTRIBUTES and value and _JS_URL.match(_INVISIBLE.sub("", value)):
+                self.blocked.append(f'<{tag} {name}="{value[:60]}"> (adresse javascript:)')
+        if tag in ("script", "style"):
+            values = {name: (value or "") for name, value in attrs}
+            self._collecting = tag
+            self._text = []
+            self._runs = (
+                tag == "script"
+                and "src" not in values
+                and (values.get("type", "").strip().lower() in JS_TYPES)
+            )
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag != self._collecting:
+            return
+        text = "".join(self._text)
+        if tag == "script" and self._runs:
+            self.scripts.append(text)
+        elif tag == "style":
+            self.styles.append(text)
+        self._collecting = None
+
+    def handle_data(self, data: str) -> None:
+        if self._collecting:
+            self._text.append(data)
+
+    # Script and style contents are raw text: HTMLParser hands them to handle_data
+    # unchanged; outside them, references do not matter here.
+    def handle_entityref(self, name: str) -> None:
+        if self._collecting:
+            self._text.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        if self._collecting:
+            self._text.append(f"&#{name};")
+
+
+def page_inline(html: str) -> PageInline:
+    """Find the inline scripts, styles, event handlers and ``javascript:`` URLs of a page."""
+    finder = _InlineFinder()
+    finder.feed(html)
+    finder.close()
+    return PageInline(
+        scripts=tuple(finder.scripts),
+        styles=tuple(finder.styles),
+        style_attributes=finder.style_attributes,
+        blocked=tuple(finder.blocked),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Headers:
+    """The ``_headers`` file, and what in the pages the policy would block."""
+
+    text: str
+    policy: str
+    script_hashes: tuple[str, ...]
+    problems: tuple[str, ...] = ()
+    """``page: what`` for each inline handler or ``javascript:`` URL."""
+
+
+def content_security_policy(
+    script_hashes: Iterable[str], style_hashes: Iterable[str], *, style_attributes: bool
+) -> str:
+    """The site's Content-Security-Policy.
+
+    Everything comes from the site itself but images (posts and feed items show images
+    of other sites, and author avatars) and media; fonts are the system's
+    (``theme.font: false``: no request to Google Fonts). The search runs in a worker
+    loaded from the site's own file (no ``blob:`` worker).
+
+    Args:
+        script_hashes: ``'sha256-…'`` of each inline script.
+        style_hashes: ``'sha256-…'`` of each ``<style>`` element.
+        style_attributes: Whether some element has a ``style`` attribute: hashes cannot
+            allow those, so styles then need ``'unsafe-inline'`` (which browsers ignore
+            when a hash is listed, hence no hashes in that case).
+    """
+    scripts = " ".join(["'self'", *sorted(set(script_hashes))])
+    if style_attributes:
+        styles = "'self' 'unsafe-inline'"
+    else:
+        styles = " ".join(["'self'", *sorted(set(style_hashes))])
+    directives = [
+        "default-src 'self'",
+        f"script-src {scripts}",
+        f"style-src {styles}",
+        "img-src 'self' data: https:",
+        "media-src 'self' https:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "frame-src 'none'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+    return "; ".join(directives)
+
+
+def headers_file(pages: Iterable[tuple[str, str]]) -> Headers:
+    """Netlify's ``_headers`` for the whole site, from its HTML pages.
+
+    Args:
+        pages: ``(path, html)`` of every HTML page of the built site.
+
+    Returns:
+        The file's text (one rule for ``/*``), the policy, the hashes, and the inline
+        code the policy would block, by page.
+    """
+    scripts: set[str] = set()
+    styles: set[str] = set()
+    style_attributes = False
+    problems: list[str] = []
+    for path, html in pages:
+        found = page_inline(html)
+        scripts.update(csp_hash(s) for s in found.scripts)
+        styles.update(csp_hash(s) for s in found.styles)
+        style_attributes = style_attributes or found.style_attributes > 0
+        problems.extend(f"{path}: {what}" for what in found.blocked)
+    policy = content_security_policy(scripts, styles, style_attributes=style_attributes)
+    lines = [
+        "# Écrit à chaque construction (generator/netlify_headers.py) : ne pas modifier.",
+        "/*",
+        "  X-Content-Type-Options: nosniff",
+        f"  Referrer-Policy: {REFERRER_POLICY}",
+        "  X-Frame-Options: DENY",
+        "  Permissions-Policy: camera=(), microphone=(), geolocation=()",
+        f"  Content-Security-Policy: {policy}",
+    ]
+    return Headers(
+        text="\n".join(lines) + "\n",
+        policy=policy,
+        script_hashes=tuple(sorted(scripts)),
+        problems=tuple(sorted(problems)),
+    )

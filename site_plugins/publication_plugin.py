@@ -1,0 +1,178 @@
+"""MkDocs plugin ``publication``: what the published site needs around its pages.
+
+All the work is in :mod:`generator` (``subscription``, ``share_meta``,
+``netlify_headers``, ``redirects``); the hooks only read settings and files and call it:
+
+- ``on_config`` checks the ``extra.infolettre`` block of ``mkdocs.yml``, and puts the
+  plugin's templates (a French ``404.html``) before the theme's;
+- ``on_files`` adds the subscription page (``abonnement/``), built from the vocabulary
+  and the followed sources, so that it lists every feed the site writes;
+- ``on_post_page`` adds link-preview metadata (Open Graph, Twitter card) to each page;
+- ``on_post_build`` writes Netlify's ``_headers`` (a Content-Security-Policy allowing the
+  built pages' inline scripts by hash) and ``_redirects`` (the old Hugo addresses).
+
+Nothing is remembered from one ``mkdocs serve`` rebuild to the next.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from generator import catalog
+from generator.errors import GeneratorError
+from generator.feeds_config import parse_feeds
+from generator.loader import load_posts, load_taxonomy, read_text
+from generator.models import Content
+from generator.netlify_headers import headers_file
+from generator.redirects import legacy_redirects, redirects_file
+from generator.share_meta import share_info, share_tags
+from generator.site_config import PublicationSettings, publication_settings
+from generator.subscription import subscription_page
+
+log = get_plugin_logger(__name__)
+
+TEMPLATES = str(Path(__file__).resolve().parent / "templates")
+"""Theme templates of the plugin: ``404.html``."""
+
+
+class PublicationConfig(base.Config):
+    """Options of the ``publication`` plugin."""
+
+    enabled = c.Type(bool, default=True)
+    """Turn the plugin off: no subscription page, preview metadata or Netlify files."""
+    content_dir = c.Type(str, default="content")
+    """The editors' content folder, relative to ``mkdocs.yml`` (the same as the
+    ``infolettre`` plugin's)."""
+    share_meta = c.Type(bool, default=True)
+    """Add Open Graph and Twitter card metadata to every page (needs ``site_url``)."""
+    netlify = c.Type(bool, default=True)
+    """Write Netlify's ``_headers`` and ``_redirects`` into the site folder."""
+
+
+class PublicationPlugin(BasePlugin[PublicationConfig]):
+    """Subscription page, link previews, and Netlify's headers and redirects."""
+
+    def __init__(self) -> None:
+        self.content_dir: Path | None = None
+        self.settings = PublicationSettings()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        root = Path(config.config_file_path).resolve().parent
+        self.content_dir = (root / self.config.content_dir).resolve()
+        # The French 404 page: our templates come before the theme's, after a custom_dir
+        # of the site's own (which keeps the last word).
+        position = 1 if config.theme.custom_dir else 0
+        if TEMPLATES not in config.theme.dirs:
+            config.theme.dirs.insert(position, TEMPLATES)
+        try:
+            self.settings = publication_settings(config.extra, config.config_file_path)
+        except GeneratorError as err:
+            raise PluginError(str(err)) from err
+        if not self.settings.contact_email:
+            log.info(
+                "extra.infolettre.contact_email est vide : la page Abonnement annonce "
+                "une adresse à venir"
+            )
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.content_dir is None:
+            return None
+        try:
+            taxonomy = load_taxonomy(self.content_dir)
+            feeds_path = self.content_dir / "feeds.yml"
+            sources = (
+                parse_feeds(read_text(feeds_path), feeds_path, content_root=self.content_dir)
+                if feeds_path.is_file()
+                else ()
+            )
+        except GeneratorError as err:
+            raise PluginError(str(err)) from err
+        page = subscription_page(
+            taxonomy,
+            sources,
+            self.settings,
+            site_url=config.site_url or "/",
+            site_name=config.site_name,
+        )
+        if files.get_file_from_path(page.path) is not None:
+            raise PluginError(
+                f"« {page.path} » existe dans {config.docs_dir} et est aussi produit par le "
+                "plugin publication : retirez l'un des deux"
+            )
+        files.append(File.generated(config, page.path, content=page.text or ""))
+        return files
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if not (self.config.enabled and self.config.share_meta and config.site_url):
+            return None
+        if "</head>" not in output or not page.canonical_url:
+            return None
+        meta = page.meta
+        article = page.file.src_uri.startswith(catalog.POSTS_URI + "/")
+        created = (
+            meta.get("date", {}).get("created") if isinstance(meta.get("date"), dict) else None
+        )
+        title = config.site_name if page.is_homepage else str(meta.get("title") or page.title or "")
+        info = share_info(
+            title=title,
+            description=str(meta.get("description") or config.site_description or ""),
+            url=page.canonical_url,
+            site_url=config.site_url,
+            site_name=config.site_name,
+            page_image=str(meta.get("image") or "") if article else "",
+            default_image=self.settings.share_image,
+            article=article,
+            published=created.isoformat() if isinstance(created, datetime) else "",
+        )
+        return output.replace("</head>", share_tags(info) + "</head>", 1)
+
+    # Last of all post-build hooks: the headers hash the inline scripts of every page, and
+    # the redirects check their targets, including the feeds other plugins write here.
+    @event_priority(-100)
+    def on_post_build(self, *, config: MkDocsConfig, **kwargs: Any) -> None:
+        if not (self.config.enabled and self.config.netlify) or self.content_dir is None:
+            return None
+        site_dir = Path(config.site_dir)
+        pages = [
+            (path.relative_to(site_dir).as_posix(), path.read_text(encoding="utf-8"))
+            for path in sorted(site_dir.rglob("*.html"))
+        ]
+        headers = headers_file(pages)
+        for problem in headers.problems:
+            log.warning("code JavaScript en ligne que la politique CSP bloquerait : %s", problem)
+        (site_dir / "_headers").write_text(headers.text, encoding="utf-8")
+
+        try:
+            posts = load_posts(self.content_dir)
+            taxonomy = load_taxonomy(self.content_dir)
+        except GeneratorError as err:
+            raise PluginError(str(err)) from err
+        published = catalog.visible_posts(
+            Content(root=self.content_dir, posts=tuple(posts)), now=datetime.now(UTC)
+        )
+        files = frozenset(
+            path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*") if path.is_file()
+        )
+        redirects = legacy_redirects(published, taxonomy, files)
+        for skipped in redirects.skipped:
+            log.info("redirection non écrite : %s", skipped)
+        (site_dir / "_redirects").write_text(redirects_file(redirects), encoding="utf-8")
+        log.debug(
+            "_headers (%d empreintes de scripts) et _redirects (%d règles) écrits",
+            len(headers.script_hashes),
+            len(redirects.rules),
+        )
+        return None

@@ -1,0 +1,55 @@
+"""MkDocs plugin ``search_accents``: searching without accents finds accented words.
+
+Material's search index (``search/search_index.json``) gets, for each entry, the entry's
+accented words without their accents (:mod:`generator.search_accents` says why Material
+cannot do it itself). The hook only reads the file Material's ``search`` plugin wrote,
+calls the generator, and writes it back.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+
+from generator.search_accents import add_accent_free_field
+
+log = get_plugin_logger(__name__)
+
+INDEX = Path("search") / "search_index.json"
+"""Where Material's ``search`` plugin writes its index, relative to ``site_dir``."""
+
+
+class SearchAccentsConfig(base.Config):
+    """Options of the ``search_accents`` plugin."""
+
+    enabled = c.Type(bool, default=True)
+    """Add the accent-free words to the search index."""
+
+
+class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
+    """Add accent-free words to Material's search index after it is written."""
+
+    # Below the default priority: Material's search plugin writes the index in its own
+    # on_post_build, which must have run.
+    @event_priority(-50)
+    def on_post_build(self, *, config: MkDocsConfig, **kwargs: Any) -> None:
+        if not self.config.enabled:
+            return None
+        path = Path(config.site_dir) / INDEX
+        if not path.is_file():
+            log.info("pas d'index de recherche (%s) : plugin search absent ou désactivé", INDEX)
+            return None
+        try:
+            index = json.loads(path.read_text(encoding="utf-8"))
+            folded = add_accent_free_field(index)
+        except (OSError, ValueError) as err:
+            raise PluginError(f"{path} : index de recherche illisible : {err}") from err
+        path.write_text(json.dumps(folded, separators=(",", ":")), encoding="utf-8")
+        return None

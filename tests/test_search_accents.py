@@ -1,0 +1,103 @@
+"""Accent-free words added to Material's search index (the browser side: test_browser.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+
+from generator.search_accents import FIELD, accent_free_words, add_accent_free_field, fold_word
+from site_plugins.search_accents_plugin import SearchAccentsPlugin
+
+
+@pytest.mark.parametrize(
+    ("word", "folded"),
+    [("modèles", "modeles"), ("Œuvrés", "oeuvres"), ("Ça", "ca"), ("naïf", "naif"), ("IA", "ia")],
+)
+def test_fold_word(word: str, folded: str) -> None:
+    assert fold_word(word) == folded
+
+
+def test_only_accented_words_once_each_in_order_and_elisions_split() -> None:
+    words = accent_free_words(
+        "Les <em>modèles</em> et l’évaluation", "des modèles, d'évaluation &amp; réseaux"
+    )
+    assert words == "modeles evaluation reseaux"
+
+
+def test_no_accent_no_words() -> None:
+    assert accent_free_words("plain English text", "<p>code</p>") == ""
+
+
+def _index() -> dict[str, object]:
+    return {
+        "config": {
+            "lang": ["fr"],
+            "separator": "[\\s\\-'’]+",
+            "pipeline": ["stopWordFilter"],
+            "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}},
+        },
+        "docs": [
+            {"location": "a/", "title": "Réseaux", "text": "<p>Des modèles</p>"},
+            {"location": "b/", "title": "Plain", "text": "<p>nothing</p>"},
+        ],
+    }
+
+
+def test_the_field_is_added_and_declared_without_touching_the_input() -> None:
+    index = _index()
+    before = json.dumps(index)
+    folded = add_accent_free_field(index)
+    assert json.dumps(index) == before
+    assert folded["config"]["fields"][FIELD] == {"boost": 1.0}
+    assert folded["config"]["separator"] == "[\\s\\-'’]+"
+    first, second = folded["docs"]
+    assert first[FIELD] == "reseaux modeles"
+    assert first["text"] == "<p>Des modèles</p>"  # what the reader sees is unchanged
+    assert FIELD not in second
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [[], {"docs": []}, {"config": {}, "docs": []}, {"config": {"fields": {}}, "docs": [1]}],
+)
+def test_a_malformed_index_is_refused(broken: object) -> None:
+    with pytest.raises(ValueError):
+        add_accent_free_field(broken)
+
+
+def _plugin_and_config(site: Path) -> tuple[SearchAccentsPlugin, MkDocsConfig]:
+    plugin = SearchAccentsPlugin()
+    errors, warnings = plugin.load_config({})
+    assert errors == [] and warnings == []
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "Test", "site_dir": str(site)})
+    return plugin, config
+
+
+def test_the_plugin_rewrites_the_index_material_wrote(tmp_path: Path) -> None:
+    path = tmp_path / "search" / "search_index.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(_index()), encoding="utf-8")
+    plugin, config = _plugin_and_config(tmp_path)
+    plugin.on_post_build(config=config)
+    written = json.loads(path.read_text(encoding="utf-8"))
+    assert written["docs"][0][FIELD] == "reseaux modeles"
+
+
+def test_the_plugin_names_an_unreadable_index(tmp_path: Path) -> None:
+    path = tmp_path / "search" / "search_index.json"
+    path.parent.mkdir()
+    path.write_text("{pas du JSON", encoding="utf-8")
+    plugin, config = _plugin_and_config(tmp_path)
+    with pytest.raises(PluginError, match=r"search_index\.json"):
+        plugin.on_post_build(config=config)
+
+
+def test_without_an_index_the_plugin_does_nothing(tmp_path: Path) -> None:
+    plugin, config = _plugin_and_config(tmp_path)
+    plugin.on_post_build(config=config)
+    assert not (tmp_path / "search").exists()
