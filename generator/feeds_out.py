@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from enum import Enum
@@ -462,6 +462,13 @@ def tag_ids(labels: Iterable[str], tags: Sequence[TagInfo]) -> set[str]:
     return {known[label.casefold()] for label in labels if label.casefold() in known}
 
 
+EMPTY_SITEMAP = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+)
+"""Written beside the tag feeds (see :func:`feed_documents`)."""
+
+
 def build_feeds(
     pages: Iterable[FeedPage],
     *,
@@ -472,7 +479,34 @@ def build_feeds(
     built: datetime,
     language: str = LANGUAGE,
 ) -> dict[str, str]:
-    """Every feed of the site, by its path under the site folder.
+    """Every feed of the site, by its path under the site folder: :func:`feed_documents`
+    gathered in one mapping."""
+    return dict(
+        feed_documents(
+            pages,
+            site_url=site_url,
+            site_name=site_name,
+            site_description=site_description,
+            tags=tags,
+            built=built,
+            language=language,
+        )
+    )
+
+
+def feed_documents(
+    pages: Iterable[FeedPage],
+    *,
+    site_url: str,
+    site_name: str,
+    site_description: str,
+    tags: Sequence[TagInfo],
+    built: datetime,
+    language: str = LANGUAGE,
+) -> Iterator[tuple[str, str]]:
+    """Every feed of the site, one document at a time, with its path under the site
+    folder; a site of thousands of tagged items has feeds of tens of megabytes each,
+    which need not all be held at once.
 
     Args:
         pages: The pages collected during the build (drafts are dropped here).
@@ -483,16 +517,19 @@ def build_feeds(
         built: The build time: the ``lastBuildDate`` of feeds without a dated item.
         language: The feeds' language.
 
-    Returns:
-        ``{"feed_rss.xml": …, "feed.json": …, "themes/<id>/feed_rss.xml": …}``.
+    Yields:
+        ``("feed_rss.xml", …)``, ``("feed.json", …)``, ``("themes/<id>/feed_rss.xml", …)``…
+        and, beside each tag's feeds, an empty ``themes/<id>/sitemap.xml``: Material's
+        JavaScript fetches ``sitemap.xml`` relative to every ``<link rel="alternate">`` of a
+        page (it takes them for other languages of the site), so a tag page that links
+        its feeds would otherwise request a missing file and log an error.
     """
     base = site_url if site_url.endswith("/") else site_url + "/"
     ordered = newest_first(pages)
-    documents: dict[str, str] = {}
 
-    def add(
+    def documents(
         folder: str, info_title: str, home: str, description: str, items: list[FeedPage]
-    ) -> None:
+    ) -> Iterator[tuple[str, str]]:
         rss_path = posixpath.join(folder, RSS_NAME)
         json_path = posixpath.join(folder, JSON_NAME)
         info = FeedInfo(
@@ -503,22 +540,24 @@ def build_feeds(
             description=description,
             language=language,
         )
-        documents[rss_path] = rss_document(info, items, built=built)
-        documents[json_path] = json_feed_document(info, items)
+        yield rss_path, rss_document(info, items, built=built)
+        yield json_path, json_feed_document(info, items)
 
     posts = [p for p in ordered if p.kind is Kind.POST]
-    add("", site_name, base, site_description, posts)
+    yield from documents("", site_name, base, site_description, posts)
+    # The ids of each page's tags, worked out once rather than once per tag.
+    page_tags = [tag_ids(p.tags, tags) for p in ordered]
     for tag in tags:
         folder = f"{catalog.TAGS_URI}/{tag.id}"
-        tagged = [p for p in ordered if tag.id in tag_ids(p.tags, tags)]
-        add(
+        tagged = [p for p, ids in zip(ordered, page_tags, strict=True) if tag.id in ids]
+        yield from documents(
             folder,
             f"{site_name} — {tag.label}",
             urljoin(base, folder + "/"),
             tag.description,
             tagged,
         )
-    return documents
+        yield posixpath.join(folder, "sitemap.xml"), EMPTY_SITEMAP
 
 
 def tag_infos(content: Content) -> list[TagInfo]:

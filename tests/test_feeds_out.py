@@ -19,6 +19,7 @@ from mkdocs.config import load_config
 
 from generator import feeds_out
 from generator.feeds_out import (
+    EMPTY_SITEMAP,
     FeedInfo,
     FeedPage,
     Kind,
@@ -404,9 +405,13 @@ def test_build_feeds_writes_the_site_feed_and_one_per_tag() -> None:
         "feed_rss.xml",
         "themes/events/feed.json",
         "themes/events/feed_rss.xml",
+        "themes/events/sitemap.xml",
         "themes/llm-news/feed.json",
         "themes/llm-news/feed_rss.xml",
+        "themes/llm-news/sitemap.xml",
     ]
+    # Material fetches sitemap.xml beside every <link rel="alternate"> of a page.
+    assert documents["themes/events/sitemap.xml"] == EMPTY_SITEMAP
     site = json.loads(documents["feed.json"])
     assert [i["title"] for i in site["items"]] == ["Infolettre (#13)"]
     events = json.loads(documents["themes/events/feed.json"])
