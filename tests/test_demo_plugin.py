@@ -258,6 +258,13 @@ def test_the_real_site_with_directives_in_a_post_and_a_knowledge_page(
         enabled,
         enabled + "      package: fixture_demos\n      package_dir: pkgs\n",
     )
+    # The course page's own directives name the real demos (minutes of computing): this copy
+    # runs only the fixture demos.
+    course = project / "content" / "connaissances" / "cours-chatbots.md"
+    course.write_text(
+        re.sub(r"\{\{< demo [^>]*>\}\}\n", "", course.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
     # A knowledge-base page keeps its Markdown; a post goes through the shortcode converter,
     # which leaves the directive (inside a callout) for the plugin.
     _edit(
