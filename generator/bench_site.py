@@ -5,7 +5,10 @@ tagging, page generation, the full ``mkdocs build``, a second build with nothing
 changed, a build after editing one post; and, in the same run, a bare MkDocs site with
 the same number of plain pages, so that the figures read as ratios that hold from one
 machine to another. Builds run in a child process each, whose peak memory is read from
-the kernel (``wait4``). Figures are printed, never asserted: this is not a test.
+the kernel (``wait4``). With ``serve``, the editor's loop too: ``mkdocs serve`` (then
+``mkdocs serve --dirty --no-strict``) on a free port, the time to its first page, then the time
+from saving an edited post to the server answering with the edited page. Figures are
+printed, never asserted: this is not a test.
 """
 
 from __future__ import annotations
@@ -13,10 +16,14 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -35,6 +42,7 @@ T = TypeVar("T")
 
 #: The project's own files a synthetic tree starts from (everything but the content).
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+BARE = "MkDocs nu"
 POST_TEMPLATE = PROJECT_ROOT / "content" / "infolettre" / "infolettre_13"
 FEEDS = 5
 
@@ -149,6 +157,9 @@ def make_project(root: Path, *, items: int, posts: int) -> Path:
     root.mkdir(parents=True)
     shutil.copy(PROJECT_ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(PROJECT_ROOT / "docs", root / "docs")
+    # A theme's custom_dir, where the project has one, must exist for MkDocs to start.
+    if (PROJECT_ROOT / "overrides").is_dir():
+        shutil.copytree(PROJECT_ROOT / "overrides", root / "overrides")
     content = root / "content"
     content.mkdir()
     for name in ("taxonomy.yml", "authors.yml"):
@@ -211,8 +222,103 @@ def _named(stage: Stage, name: str) -> Stage:
     return Stage(name=name, seconds=stage.seconds, peak_mib=stage.peak_mib)
 
 
-def run_size(workdir: Path, *, items: int, posts: int, stream: TextIO) -> SiteBench:
-    """Time every stage for one size, in folders under ``workdir``."""
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on (the system picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _page_text(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            text: str = answer.read().decode("utf-8", "replace")
+            return text
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _wait_for(
+    url: str, child: subprocess.Popen[bytes], log: TextIO, *, marker: str, timeout: float
+) -> float:
+    """Seconds until ``url`` answers with ``marker`` in its text.
+
+    Raises:
+        RuntimeError: The server stopped, or ``timeout`` passed (the log's tail is given).
+    """
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        text = _page_text(url)
+        if text is not None and marker in text:
+            return time.perf_counter() - started
+        if child.poll() is not None:
+            break
+        time.sleep(0.1)
+    log.seek(0)
+    tail = log.read()[-3000:]
+    raise RuntimeError(f"mkdocs serve n'a pas servi « {marker} » sur {url} :\n{tail}")
+
+
+def serve_reload(
+    project: Path, post: Path, url_path: str, *, dirty: bool, timeout: float = 1800
+) -> tuple[Stage, Stage]:
+    """``mkdocs serve`` on a free port: time to the first page, then to an edited page.
+
+    The post is edited once the first build is served: a paragraph with a unique marker
+    is appended, and the page at ``url_path`` is polled until it shows the marker.
+
+    Args:
+        project: The project folder (``mkdocs.yml``).
+        post: The ``index.md`` of the post to edit.
+        url_path: The post's address on the site (``infolettre/<slug>/``).
+        dirty: Run ``mkdocs serve --dirty --no-strict`` (only changed pages are
+            rendered again; MkDocs' warning about it would stop a strict build).
+        timeout: Seconds allowed to each of the two waits.
+
+    Returns:
+        The first build's stage, and the reload's.
+
+    Raises:
+        RuntimeError: The server failed or never served the edit.
+    """
+    port = free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOLETTRE_DEMOS="false")
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"]
+    if dirty:
+        # MkDocs warns that a dirty build is one, which strict mode (mkdocs.yml) would
+        # turn into a failure.
+        command += ["--dirty", "--no-strict"]
+    url = f"http://127.0.0.1:{port}/{url_path}"
+    label = "mkdocs serve --dirty" if dirty else "mkdocs serve"
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        child = subprocess.Popen(
+            command, cwd=project, stdout=log, stderr=subprocess.STDOUT, env=env
+        )
+        try:
+            title = "<title>"
+            first = _wait_for(url, child, log, marker=title, timeout=timeout)
+            marker = f"Modification chronométrée {time.time_ns()}"
+            post.write_text(read_text(post) + f"\n{marker}\n", encoding="utf-8")
+            reload = _wait_for(url, child, log, marker=marker, timeout=timeout)
+        finally:
+            child.send_signal(signal.SIGINT)
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+    return (
+        Stage(name=f"{label} : première page", seconds=first),
+        Stage(name=f"{label} : rechargement", seconds=reload),
+    )
+
+
+def run_size(
+    workdir: Path, *, items: int, posts: int, stream: TextIO, serve: bool = False
+) -> SiteBench:
+    """Time every stage for one size, in folders under ``workdir`` (``serve``: the
+    editor's loop in ``mkdocs serve`` too)."""
     bench = SiteBench(items=items, posts=posts)
     stages = bench.stages
     project = make_project(workdir / f"site-{items}-{posts}", items=items, posts=posts)
@@ -240,7 +346,15 @@ def run_size(workdir: Path, *, items: int, posts: int, stream: TextIO) -> SiteBe
     stages.append(_named(build(project), "mkdocs build (une infolettre modifiée)"))
     print(f"[{items} articles, {posts} infolettres] site témoin…", file=stream, flush=True)
     bare = make_bare_project(workdir / f"bare-{bench.pages}", pages=bench.pages)
-    stages.append(_named(build(bare), f"MkDocs nu ({bench.pages} pages)"))
+    stages.append(_named(build(bare), f"{BARE} ({bench.pages} pages)"))
+    if serve:
+        for dirty in (False, True):
+            print(
+                f"[{items} articles, {posts} infolettres] mkdocs serve{' --dirty' * dirty}…",
+                file=stream,
+                flush=True,
+            )
+            stages.extend(serve_reload(project, post, "infolettre/infolettre_1/", dirty=dirty))
     return bench
 
 
@@ -251,13 +365,13 @@ def report(results: Sequence[SiteBench]) -> str:
         lines.append(f"\n{bench.items} articles, {bench.posts} infolettres ({bench.pages} pages)")
         for stage in bench.stages:
             memory = f"  pic {stage.peak_mib:,.0f} Mio" if stage.peak_mib is not None else ""
-            lines.append(f"  {stage.name:<42} {stage.seconds:8.2f} s{memory}")
+            lines.append(f"  {stage.name:<44} {stage.seconds:8.2f} s{memory}")
         generator_s = sum(
             bench.seconds(name)
             for name in ("ingestion (instantanés)", "lecture du contenu", "génération des pages")
         )
         full = bench.seconds("mkdocs build (complet)")
-        bare = bench.stages[-1].seconds
+        bare = next(s.seconds for s in bench.stages if s.name.startswith(BARE))
         lines.append(f"  ratio build complet / MkDocs nu : {full / bare:.2f} (cible ≤ 1,5)")
         lines.append(
             f"  étapes du générateur : {generator_s / bench.items * 1000:.2f} s pour 1 000 articles"
@@ -285,12 +399,16 @@ def parse_size(text: str) -> tuple[int, int]:
     return int(items), int(posts)
 
 
-def run(sizes: Sequence[tuple[int, int]], *, keep: Path | None, stream: TextIO) -> str:
+def run(
+    sizes: Sequence[tuple[int, int]], *, keep: Path | None, stream: TextIO, serve: bool = False
+) -> str:
     """Run the benchmark for every size; returns the printable report."""
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True)
-        results = [run_size(keep, items=i, posts=p, stream=stream) for i, p in sizes]
+        results = [run_size(keep, items=i, posts=p, stream=stream, serve=serve) for i, p in sizes]
     else:
         with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
-            results = [run_size(Path(tmp), items=i, posts=p, stream=stream) for i, p in sizes]
+            results = [
+                run_size(Path(tmp), items=i, posts=p, stream=stream, serve=serve) for i, p in sizes
+            ]
     return report(results)

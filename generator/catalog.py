@@ -7,8 +7,9 @@ entries and tags live in a :class:`TagIndex`, not on the entries.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from .models import Content, FeedItem, Kind, Post, TagDecision
@@ -167,16 +168,59 @@ def document(entry: Entry) -> Document:
     )
 
 
-def tag_entries(content: Content, entries: list[Entry]) -> TagIndex:
-    """Run the tagger on every entry."""
-    decisions = {
-        entry.id: decide(
-            content.taxonomy,
-            document(entry),
-            forced=entry.forced + tuple(t for t in entry.editor_tags if content.taxonomy.get(t)),
-            forbidden=entry.forbidden,
-            source_tags=entry.source_tags,
-        )
-        for entry in entries
-    }
+@dataclass(kw_only=True)
+class DecisionMemo:
+    """Tag decisions of an earlier build, by the digest of what they were decided on.
+
+    The tagger is the dearest part of a build after MkDocs itself; an item whose text,
+    editor's choices and vocabulary are unchanged gets the same decisions. The digest
+    does not cover the tagger's code: whoever keeps a memo across builds drops it when
+    the code changes (:mod:`generator.build_cache` does).
+    """
+
+    known: Mapping[str, tuple[TagDecision, ...]] = field(default_factory=dict)
+    """Decisions read from the last build."""
+    used: dict[str, tuple[TagDecision, ...]] = field(default_factory=dict)
+    """Decisions this build used or made: what to keep for the next one."""
+
+
+def _decision_key(vocabulary: str, entry: Entry, forced: tuple[str, ...]) -> str:
+    parts = (
+        vocabulary,
+        entry.title,
+        entry.summary,
+        entry.body,
+        "\x1f".join(entry.categories),
+        entry.date.isoformat() if entry.date else "",
+        "\x1f".join(forced),
+        "\x1f".join(entry.forbidden),
+        "\x1f".join(entry.source_tags),
+    )
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\x1e")
+    return digest.hexdigest()
+
+
+def tag_entries(
+    content: Content, entries: list[Entry], *, memo: DecisionMemo | None = None
+) -> TagIndex:
+    """Run the tagger on every entry (or take its decisions from ``memo``)."""
+    vocabulary = repr(content.taxonomy) if memo is not None else ""
+    decisions: dict[str, tuple[TagDecision, ...]] = {}
+    for entry in entries:
+        forced = entry.forced + tuple(t for t in entry.editor_tags if content.taxonomy.get(t))
+        key = _decision_key(vocabulary, entry, forced) if memo is not None else ""
+        found = memo.used.get(key) or memo.known.get(key) if memo is not None else None
+        if found is None:
+            found = decide(
+                content.taxonomy,
+                document(entry),
+                forced=forced,
+                forbidden=entry.forbidden,
+                source_tags=entry.source_tags,
+            )
+        if memo is not None:
+            memo.used[key] = found
+        decisions[entry.id] = found
     return TagIndex(decisions=decisions)

@@ -15,7 +15,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"ERREUR {err}", file=sys.stderr)
         return 2
-    print(run(sizes, keep=args.keep, stream=sys.stderr))
+    print(run(sizes, keep=args.keep, stream=sys.stderr, serve=args.serve))
     return 0
 
 
@@ -40,4 +40,12 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help="plusieurs tailles dans la même exécution (ex. 1000x50 3000x200), pour la croissance",
     )
     bench.add_argument("--keep", type=Path, help="garde les sites construits dans ce dossier")
+    bench.add_argument(
+        "--serve",
+        action="store_true",
+        help=(
+            "mesure aussi mkdocs serve (puis --dirty) : première page, puis page rechargée "
+            "après la modification d'une infolettre"
+        ),
+    )
     bench.set_defaults(func=cmd_bench)

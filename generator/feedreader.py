@@ -1,7 +1,10 @@
 """Parse feed bytes with feedparser into sanitized :class:`FeedItem` values.
 
 feedparser is only ever given a byte stream: given a string, it may open a local file
-or fetch a URL by itself.
+or fetch a URL by itself. Its own HTML sanitizer and relative-link resolver are off
+(two thirds of its time, and its sanitizer misses attacks): nh3 sanitizes every HTML
+field, resolving relative links against the base feedparser reports for the field
+(``xml:base``, else the feed's URL).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from .sanitize import (
     clean_text,
     html_to_text,
     safe_url,
+    sort_attributes,
 )
 from .slugs import item_slug
 
@@ -59,14 +63,31 @@ def _entry_date(entry: Any) -> datetime | None:
     return None
 
 
-def _entry_html(entry: Any) -> str:
-    contents = entry.get("content") or []
-    for content in contents:
-        if content.get("value"):
-            if content.get("type") == "text/plain":
-                return "<p>" + clean_text(content["value"], limit=MAX_SUMMARY * 50) + "</p>"
-            return str(content["value"])
-    return str(entry.get("summary", ""))
+def _summary(entry: Any, feed: FeedConfig) -> tuple[str, str]:
+    """The entry's summary (HTML) and the base URL of its relative links."""
+    detail = dict.get(entry, "summary_detail") or {}
+    return str(entry.get("summary", "")).strip(), str(detail.get("base") or feed.url)
+
+
+def _clean(html: str, base_url: str) -> str:
+    # Attributes in feedparser's order: items archived before nh3 sanitized alone keep
+    # their bytes when their feed is read again.
+    return sort_attributes(clean_html(html, base_url=base_url))
+
+
+def _entry_html(entry: Any, feed: FeedConfig) -> str:
+    """The entry's full content, sanitized: its first content that is not empty once
+    sanitized, else its summary."""
+    for content in entry.get("content") or []:
+        value = str(content.get("value") or "").strip()
+        if not value:
+            continue
+        if content.get("type") == "text/plain":
+            return clean_html("<p>" + clean_text(value, limit=MAX_SUMMARY * 50) + "</p>")
+        cleaned = _clean(value, str(content.get("base") or feed.url))
+        if cleaned:
+            return cleaned
+    return _clean(*_summary(entry, feed))
 
 
 def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem]:
@@ -93,8 +114,9 @@ def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem
         # Without a content type feedparser assumes ISO-8859-1 for some text; with
         # application/xml and no charset it honours the XML declaration (RFC 3023).
         response_headers={"content-location": feed.url, "content-type": "application/xml"},
-        sanitize_html=True,
-        resolve_relative_uris=True,
+        # nh3 does both, faster and safer (clean_html below).
+        sanitize_html=False,
+        resolve_relative_uris=False,
     )
     if parsed.get("bozo") and parsed.entries:
         # Malformed but usable (feedparser's "bozo" model): keep the items, say so.
@@ -112,8 +134,12 @@ def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem
             continue
         seen.add(guid)
         published = _entry_date(entry) or now
-        content = entry.get("summary", "") if feed.content == "summary" else _entry_html(entry)
-        summary_html = str(entry.get("summary", ""))
+        summary_html, summary_base = _summary(entry, feed)
+        content_html = (
+            _clean(summary_html, summary_base)
+            if feed.content == "summary"
+            else _entry_html(entry, feed)
+        )
         items.append(
             FeedItem(
                 feed_id=feed.id,
@@ -130,7 +156,7 @@ def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem
                     for t in entry.get("tags", [])
                     if t.get("term")
                 ),
-                content_html=clean_html(str(content)),
+                content_html=content_html,
             )
         )
     return items

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from .archive import MergeReport, item_to_text, merge, read_feed_archive, write_atomic
+from .archive import MergeReport, item_to_text, merge, read_feed_archive, write_many
 from .errors import FeedError
 from .feed_state import FeedState, load_state, save_state, state_path
 from .feedreader import parse_feed
@@ -56,8 +56,8 @@ def _merge_into_archive(
 ) -> MergeReport:
     stored = read_feed_archive(archive_root, feed)
     changed, report = merge(stored, incoming)
-    for item in changed:
-        write_atomic(archive_root / feed.id / f"{item.slug}.md", item_to_text(item))
+    # One flush to disk for the feed's batch, each file still replaced atomically.
+    write_many({archive_root / feed.id / f"{item.slug}.md": item_to_text(item) for item in changed})
     return report
 
 

@@ -6,7 +6,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from .archive import write_atomic
+from .archive import write_many
 from .models import OutPage
 
 
@@ -23,12 +23,14 @@ def write_pages(pages: Iterable[OutPage], out_dir: Path, *, prune: bool = True) 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = unchanged = 0
     expected: set[Path] = set()
+    texts: dict[Path, str] = {}
     for page in pages:
         target = out_dir / page.path
         expected.add(target)
         if page.text is not None:
-            changed = write_atomic(target, page.text)
-        elif page.source is not None:
+            texts[target] = page.text
+            continue
+        if page.source is not None:
             changed = not (
                 target.is_file()
                 and target.stat().st_size == page.source.stat().st_size
@@ -37,10 +39,13 @@ def write_pages(pages: Iterable[OutPage], out_dir: Path, *, prune: bool = True) 
             if changed:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(page.source, target)
-        else:
-            continue
-        written += changed
-        unchanged += not changed
+            written += changed
+            unchanged += not changed
+    # A cache rebuilt from content/: atomic replacement (MkDocs never reads half a file),
+    # but no flush to disk.
+    changed_texts = len(write_many(texts, durable=False))
+    written += changed_texts
+    unchanged += len(texts) - changed_texts
     if prune:
         for path in sorted(out_dir.rglob("*"), reverse=True):
             if path.is_file() and path not in expected:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from . import catalog
@@ -22,6 +21,7 @@ from .catalog import Entry, TagIndex
 from .dates import format_french
 from .models import Content, FeedConfig, FeedItem, Kind, OutPage, Post
 from .shortcodes import convert
+from .yaml_dump import dump_front_matter
 
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
@@ -51,14 +51,34 @@ def _render(template: str, **context: Any) -> str:
     return _ENV.get_template(template).render(**context)
 
 
+def _parts(path: str) -> list[str] | None:
+    """The components of a normalized docs path, or ``None`` if it climbs above the root
+    or is absolute (those go through :func:`posixpath.relpath`)."""
+    normalized = posixpath.normpath(path)
+    if normalized.startswith(("/", "..")):
+        return None
+    return [part for part in normalized.split("/") if part and part != "."]
+
+
 def href(from_page: str, to_page: str) -> str:
     """Relative Markdown link from one docs path to another."""
-    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    start = _parts(posixpath.dirname(from_page) or ".")
+    target = _parts(to_page)
+    if start is None or target is None:
+        return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    # posixpath.relpath without its two calls to os.getcwd(): tens of thousands of links.
+    common = 0
+    for a, b in zip(start, target, strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(start) - common) + target[common:]
+    return "/".join(parts) if parts else "."
 
 
 def front_matter(meta: dict[str, Any], body: str) -> str:
     """A Markdown page with YAML front matter."""
-    dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+    dumped = dump_front_matter(meta)
     return f"---\n{dumped}---\n\n{body.lstrip()}"
 
 
@@ -297,13 +317,20 @@ def _listing(entries: Iterable[Entry], page: str) -> list[dict[str, Any]]:
     ]
 
 
-def generate(content: Content, *, now: datetime, include_drafts: bool = False) -> Generated:
+def generate(
+    content: Content,
+    *,
+    now: datetime,
+    include_drafts: bool = False,
+    tag_memo: catalog.DecisionMemo | None = None,
+) -> Generated:
     """Produce every page of the site from ``content``.
 
     Args:
         content: What :func:`generator.loader.load_content` read.
         now: The build time: posts dated later wait, like drafts.
         include_drafts: Publish drafts and future posts too (marked as drafts).
+        tag_memo: Tag decisions of an earlier build to reuse (and this build's, to keep).
 
     Returns:
         The pages (Markdown text or files to copy) and the warnings.
@@ -312,7 +339,7 @@ def generate(content: Content, *, now: datetime, include_drafts: bool = False) -
     posts = catalog.visible_posts(content, now=now, include_drafts=include_drafts)
     content = replace(content, posts=posts)
     entries = catalog.build_entries(content)
-    tags = catalog.tag_entries(content, entries)
+    tags = catalog.tag_entries(content, entries, memo=tag_memo)
     by_id = {e.id: e for e in entries}
 
     slugs = {p.slug for p in posts}

@@ -2,7 +2,8 @@
 
 All the work is in :mod:`generator`; the hooks only resolve paths, call it, and hand
 its pages to MkDocs as generated files. Pages are written to a cache folder first
-(only those whose bytes changed) because Material's blog plugin reads posts from disk.
+(only those whose bytes changed) because Material's blog plugin reads posts from disk;
+a build with no input changed reuses them (:mod:`generator.build_cache`).
 
 The site's own feeds (:mod:`generator.feeds_out`) are made the same way: each rendered
 post, feed item and knowledge-base page is collected in ``on_page_content``, and the
@@ -24,10 +25,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator import feeds_out
+from generator.build_cache import site_pages
 from generator.errors import GeneratorError
-from generator.loader import load_content
-from generator.output import write_pages
-from generator.pages import generate
 
 log = get_plugin_logger(__name__)
 
@@ -82,20 +81,22 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         if not self.config.enabled or self.content_dir is None or self.pages_dir is None:
             return None
         try:
-            content = load_content(self.content_dir)
-            generated = generate(
-                content,
+            # Reused from the last build when no input changed (generator/build_cache.py).
+            generated = site_pages(
+                self.content_dir,
+                self.pages_dir.parent,
                 now=datetime.now(UTC),
                 include_drafts=self.serving and self.config.drafts_on_serve,
             )
         except GeneratorError as err:
             raise PluginError(str(err)) from err
+        if generated.note:
+            log.info(generated.note)
         report = log.warning if self.config.content_warnings == "warn" else log.info
         for warning in generated.warnings:
             report(warning)
-        write_pages(generated.pages, self.pages_dir)
-        self.feed_tags = feeds_out.tag_infos(content)
-        self.feed_dates = feeds_out.page_dates(content)
+        self.feed_tags = list(generated.tags)
+        self.feed_dates = dict(generated.dates)
         for page in generated.pages:
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(
@@ -124,7 +125,8 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        if not self._feeds_on(config) or not page.canonical_url:
+        # A --dirty build writes no feeds (on_post_build): nothing to collect.
+        if self.dirty or not self._feeds_on(config) or not page.canonical_url:
             return None
         src_uri = page.file.src_uri
         # Material's blog plugin resolves the authors of posts (display names).
@@ -165,7 +167,9 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
             # Only the changed pages were rendered: the feeds would miss the others.
             log.info("construction partielle (--dirty) : flux RSS et JSON non mis à jour")
             return None
-        documents = feeds_out.build_feeds(
+        # Each feed is written as soon as it is made: together they weigh hundreds of
+        # megabytes on a site of thousands of items.
+        documents = feeds_out.feed_documents(
             self.feed_pages,
             site_url=config.site_url,
             site_name=config.site_name,
@@ -174,9 +178,11 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
             built=datetime.now(UTC),
         )
         site_dir = Path(config.site_dir)
-        for path, text in documents.items():
+        written = 0
+        for path, text in documents:
             target = site_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        log.debug("%d flux écrits", len(documents))
+            written += 1
+        log.debug("%d flux écrits", written)
         return None

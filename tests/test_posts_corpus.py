@@ -24,7 +24,9 @@ DELIMITERS = ("{{<", "{{%", "%}}", ">}}")
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     project = tmp_path_factory.mktemp("corpus") / "project"
-    shutil.copytree(FIXTURES / "site", project)
+    # The project's docs/ first (the guide and code reference its nav names), the corpus over it.
+    shutil.copytree(ROOT / "docs", project / "docs")
+    shutil.copytree(FIXTURES / "site", project, dirs_exist_ok=True)
     config_text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config_text = config_text.replace(
         "      content_dir: content\n",
@@ -58,6 +60,8 @@ def _page(site: Path, slug: str) -> str:
 def test_no_shortcode_delimiter_in_any_built_page(corpus: tuple[Path, str]) -> None:
     site, _ = corpus
     for page in site.rglob("*.html"):
+        if page.relative_to(site).parts[0] in ("guide", "reference"):
+            continue  # the documentation shows the syntax on purpose
         text = page.read_text(encoding="utf-8")
         for delimiter in DELIMITERS:
             assert delimiter not in text, f"{delimiter} in {page.relative_to(site)}"

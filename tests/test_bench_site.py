@@ -1,0 +1,65 @@
+"""Smoke test of the site benchmark: a tiny size runs every stage and prints it.
+
+The figures themselves are never checked (they depend on the machine); only that each
+stage ran, that the edited page came back from ``mkdocs serve``, and that the report
+says what the targets are.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from generator.bench_site import FEEDS, parse_size
+
+from .conftest import ROOT
+
+STAGES = (
+    "ingestion (instantanés)",
+    "lecture du contenu",
+    "étiquetage",
+    "génération des pages",
+    "mkdocs build (complet)",
+    "mkdocs build (rien de changé)",
+    "mkdocs build (une infolettre modifiée)",
+    "MkDocs nu (",
+    "mkdocs serve : première page",
+    "mkdocs serve : rechargement",
+    "mkdocs serve --dirty : première page",
+    "mkdocs serve --dirty : rechargement",
+)
+
+
+def test_a_tiny_benchmark_prints_every_stage() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "bench", "--items", "10", "--posts", "1", "--serve"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = result.stdout
+    assert "10 articles, 1 infolettres" in report
+    for stage in STAGES:
+        line = next((line for line in report.splitlines() if stage in line), None)
+        assert line is not None, f"étape absente : {stage}\n{report}"
+        assert re.search(r"\d+\.\d\d s", line), line
+    assert re.search(r"pic \d+ Mio", report)
+    assert "ratio build complet / MkDocs nu" in report
+    assert "étapes du générateur" in report
+
+
+@pytest.mark.parametrize("text", ["1000", "1000x", "x50", "3x1", "ax2", "1000x-5"])
+def test_sizes_are_checked(text: str) -> None:
+    with pytest.raises(ValueError, match="taille invalide"):
+        parse_size(text)
+
+
+def test_size_parsing() -> None:
+    assert parse_size("3000x200") == (3000, 200)
+    assert parse_size(f"{FEEDS}x0") == (FEEDS, 0)
