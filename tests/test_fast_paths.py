@@ -109,8 +109,19 @@ def _read(case: Path, monkeypatch: pytest.MonkeyPatch, *, fast: bool) -> object:
         return ("erreur", str(err), err.key, err.line)
 
 
+def _utf8(path: Path) -> bool:
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# A fixture that is not UTF-8 is refused before YAML is read: no parser to compare.
 @pytest.mark.parametrize(
-    "case", sorted((FIXTURES / "frontmatter").glob("*.md")), ids=lambda path: path.stem
+    "case",
+    [p for p in sorted((FIXTURES / "frontmatter").glob("*.md")) if _utf8(p)],
+    ids=lambda path: path.stem,
 )
 def test_libyaml_reads_front_matter_as_pyyaml_does(
     case: Path, monkeypatch: pytest.MonkeyPatch
@@ -118,10 +129,6 @@ def test_libyaml_reads_front_matter_as_pyyaml_does(
     """Same values, and the same errors, lines and keys, with or without libyaml."""
     if frontmatter._FAST_LOADER is None:
         pytest.skip("PyYAML sans libyaml")
-    try:
-        frontmatter.decode(case.read_bytes(), case)
-    except ContentError:
-        pytest.skip("pas de l'UTF-8 : la lecture s'arrête avant YAML")
     assert _read(case, monkeypatch, fast=True) == _read(case, monkeypatch, fast=False)
 
 
