@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .models import Content, FeedItem, Kind, Post, TagDecision
-from .tagger import Document, assigned, decide
+from .models import Content, FeedItem, Kind, Post, TagDecision, Taxonomy
+from .parallel import map_forked
+from .tagger import Document, assigned, decide, pack_decisions, unpack_decisions
 
 POSTS_URI = "infolettre/posts"
 KB_URI = "connaissances"
@@ -202,25 +203,60 @@ def _decision_key(vocabulary: str, entry: Entry, forced: tuple[str, ...]) -> str
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class _Job:
+    taxonomy: Taxonomy
+    document: Document
+    forced: tuple[str, ...]
+    forbidden: tuple[str, ...]
+    source_tags: tuple[str, ...]
+
+
+def _decide(job: _Job) -> tuple[TagDecision, ...]:
+    return decide(
+        job.taxonomy,
+        job.document,
+        forced=job.forced,
+        forbidden=job.forbidden,
+        source_tags=job.source_tags,
+    )
+
+
 def tag_entries(
-    content: Content, entries: list[Entry], *, memo: DecisionMemo | None = None
+    content: Content,
+    entries: list[Entry],
+    *,
+    memo: DecisionMemo | None = None,
+    processes: int | None = None,
 ) -> TagIndex:
-    """Run the tagger on every entry (or take its decisions from ``memo``)."""
+    """Run the tagger on every entry (or take its decisions from ``memo``).
+
+    Entries to decide are spread over ``processes`` processes (default: the machine's
+    cores) when there are enough of them (:mod:`generator.parallel`).
+    """
     vocabulary = repr(content.taxonomy) if memo is not None else ""
     decisions: dict[str, tuple[TagDecision, ...]] = {}
+    keys: dict[str, str] = {}
+    jobs: list[_Job] = []
+    pending: list[str] = []
     for entry in entries:
         forced = entry.forced + tuple(t for t in entry.editor_tags if content.taxonomy.get(t))
-        key = _decision_key(vocabulary, entry, forced) if memo is not None else ""
-        found = memo.used.get(key) or memo.known.get(key) if memo is not None else None
-        if found is None:
-            found = decide(
-                content.taxonomy,
-                document(entry),
-                forced=forced,
-                forbidden=entry.forbidden,
-                source_tags=entry.source_tags,
-            )
         if memo is not None:
-            memo.used[key] = found
-        decisions[entry.id] = found
-    return TagIndex(decisions=decisions)
+            key = keys[entry.id] = _decision_key(vocabulary, entry, forced)
+            found = memo.used.get(key) or memo.known.get(key)
+            if found is not None:
+                memo.used[key] = decisions[entry.id] = found
+                continue
+        pending.append(entry.id)
+        jobs.append(
+            _Job(content.taxonomy, document(entry), forced, entry.forbidden, entry.source_tags)
+        )
+    found_all = map_forked(
+        _decide, jobs, processes=processes, pack=pack_decisions, unpack=unpack_decisions
+    )
+    for entry_id, found in zip(pending, found_all, strict=True):
+        decisions[entry_id] = found
+        if memo is not None:
+            memo.used[keys[entry_id]] = found
+    ordered = {entry.id: decisions[entry.id] for entry in entries}
+    return TagIndex(decisions=ordered)

@@ -21,7 +21,7 @@ from .errors import GeneratorError
 from .evaluation import parse_gold, predict, score, split_of, table
 from .ingest import ingest_feeds
 from .loader import load_content, read_text
-from .models import Content
+from .models import Content, Kind
 from .output import write_pages
 from .pages import generate
 from .taxonomy import REQUIRED_TAGS
@@ -133,7 +133,22 @@ def cmd_eval_tags(args: argparse.Namespace) -> int:
 
 def cmd_bench_tags(args: argparse.Namespace) -> int:
     content = load_content(args.content)
-    print(bench_tagging(content.taxonomy, items=args.items, body_chars=args.size))
+    entries = catalog.build_entries(content)
+    corpus = [
+        (
+            "articles de veille de l'archive",
+            [catalog.document(e) for e in entries if e.kind is Kind.FEED_ITEM],
+        ),
+        ("tout le contenu (toutes sortes)", [catalog.document(e) for e in entries]),
+    ]
+    report = bench_tagging(
+        content.taxonomy,
+        items=args.items,
+        body_chars=args.size,
+        corpus=corpus,
+        processes=args.processes,
+    )
+    print(report)
     return 0
 
 
@@ -194,7 +209,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench = sub.add_parser("bench-tags", help="mesure le débit de l'étiquetage")
     _content_arg(bench)
     bench.add_argument("--items", type=int, default=5000, help="nombre d'articles")
-    bench.add_argument("--size", type=int, default=2000, help="caractères du texte")
+    bench.add_argument(
+        "--size", type=int, default=10000, help="caractères du texte des articles synthétiques"
+    )
+    bench.add_argument(
+        "--processes", type=int, help="processus (par défaut : les cœurs de la machine)"
+    )
     bench.set_defaults(func=cmd_bench_tags)
 
     ingest = sub.add_parser("ingest", help="met à jour l'archive de la veille")

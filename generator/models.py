@@ -170,9 +170,11 @@ class Hit(NamedTuple):
     weight: float
 
 
-@dataclass(frozen=True, kw_only=True)
-class TagDecision:
-    """The tagger's verdict for one tag on one item, with its reasons."""
+class TagDecision(NamedTuple):
+    """The tagger's verdict for one tag on one item, with its reasons.
+
+    A named tuple, like :class:`Hit`: the tagger makes one per tag and item.
+    """
 
     tag_id: str
     score: float

@@ -58,6 +58,15 @@ def test_explain_lists_score_threshold_and_terms_with_fields() -> None:
 
 
 def test_bench_tags_smoke() -> None:
-    result = _run("bench-tags", "--items", "50", "--size", "500")
+    result = _run("bench-tags", "--items", "50", "--size", "500", "--processes", "2")
     assert result.returncode == 0, result.stderr
-    assert "50 articles de 500 caractères" in result.stdout and "articles/s" in result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0] == "étiquetage de 50 articles, 7 thèmes"
+    assert lines[1].startswith("  articles synthétiques : ")
+    assert "articles de veille de l'archive" in result.stdout
+    assert "tout le contenu" in result.stdout
+    # 50 items are too few to pay for a second process: each set is timed in one, and
+    # the report says why there is no second figure.
+    rates = [line for line in lines if "articles/s" in line]
+    assert len(rates) == 3 and all(line.startswith("    1 processus : ") for line in rates)
+    assert result.stdout.count("pour un 2e processus") == 3

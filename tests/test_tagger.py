@@ -152,11 +152,13 @@ def test_longer_term_wins_at_the_same_position_but_inner_terms_count() -> None:
 
 
 def test_long_bodies_weigh_less_per_term() -> None:
-    from generator.tagger import BODY_REFERENCE_WORDS, body_scale
+    from generator.tagger import BODY_REFERENCE_CHARS, body_scale
 
-    assert body_scale(BODY_REFERENCE_WORDS) == 1.0
-    assert body_scale(BODY_REFERENCE_WORDS * 4) == 0.5
-    filler = " mot" * (BODY_REFERENCE_WORDS * 4)
+    assert body_scale(BODY_REFERENCE_CHARS) == 1.0
+    assert body_scale(BODY_REFERENCE_CHARS * 4) == 0.5
+    # Folded, the body is framed by spaces: " webinaire mot mot … " of 4 × the reference.
+    missing = 4 * BODY_REFERENCE_CHARS - len(" webinaire ")
+    filler = " mot" * (missing // 4) + " " * (missing % 4)
     short = decide(RULES, Document(title="", body="webinaire"))
     long = decide(RULES, Document(title="", body="webinaire" + filler))
     events = (

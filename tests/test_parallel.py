@@ -1,0 +1,91 @@
+"""Work spread over processes: same results as in one process, errors come back."""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from generator import parallel
+from generator.bench import synthetic_documents
+from generator.catalog import Entry, tag_entries
+from generator.loader import load_taxonomy
+from generator.models import Content, Kind
+from generator.tagger import decide, pack_decisions, unpack_decisions
+
+ITEMS = 3 * parallel.MIN_ITEMS_PER_PROCESS
+CONTENT = Path(__file__).resolve().parents[1] / "content"
+
+
+def _pid(_: int) -> int:
+    return os.getpid()
+
+
+def _fail_on_last(item: int) -> int:
+    if item == ITEMS - 1:
+        raise ValueError(f"élément {item}")
+    return item
+
+
+def test_work_is_spread_over_forked_processes_in_order() -> None:
+    assert parallel.can_fork(), f"threads: {threading.enumerate()}"
+    assert parallel.map_forked(lambda n: n * n, range(ITEMS), processes=2) == [
+        n * n for n in range(ITEMS)
+    ]
+    pids = parallel.map_forked(_pid, range(ITEMS), processes=2)
+    assert pids[0] == os.getpid()
+    assert len(set(pids)) == 2
+
+
+def test_an_error_in_a_child_is_raised_here() -> None:
+    with pytest.raises(ValueError, match=f"élément {ITEMS - 1}"):
+        parallel.map_forked(_fail_on_last, range(ITEMS), processes=2)
+
+
+def test_small_work_or_a_running_thread_keeps_one_process() -> None:
+    assert set(parallel.map_forked(_pid, range(10), processes=2)) == {os.getpid()}
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not parallel.can_fork()
+        assert set(parallel.map_forked(_pid, range(ITEMS), processes=2)) == {os.getpid()}
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_packed_decisions_come_back_equal() -> None:
+    taxonomy = load_taxonomy(CONTENT)
+    (document,) = synthetic_documents(1, body_chars=3000)
+    decisions = decide(taxonomy, document, forced=("events",))
+    assert any(d.hits for d in decisions)
+    assert unpack_decisions(pack_decisions(decisions)) == decisions
+
+
+def test_tagging_in_two_processes_gives_the_same_decisions() -> None:
+    taxonomy = load_taxonomy(CONTENT)
+    content = Content(root=CONTENT, taxonomy=taxonomy)
+    start = datetime(2024, 3, 1, tzinfo=UTC)
+    entries = [
+        Entry(
+            id=f"bench/{n}",
+            kind=Kind.FEED_ITEM,
+            title=document.title,
+            date=start + timedelta(days=n),
+            summary=document.summary,
+            body=document.body + (" le 17 avril" if n % 3 == 0 else ""),
+            source="bench",
+            page=f"veille/bench/{n}.md",
+            forbidden=("llm-news",) if n % 5 == 0 else (),
+        )
+        for n, document in enumerate(synthetic_documents(ITEMS, body_chars=1500))
+    ]
+    alone = tag_entries(content, entries, processes=1)
+    spread = tag_entries(content, entries, processes=2)
+    assert list(spread.decisions) == [entry.id for entry in entries]
+    assert spread.decisions == alone.decisions
+    assert any(spread.tags_of(entry.id) for entry in entries)
