@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -236,3 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GeneratorError as err:
         print(f"ERREUR {err}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader stopped early (``… | head``): not an error of ours. Python would
+        # complain again when flushing stdout at exit, so stdout goes to /dev/null.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
