@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import TextIO, TypeVar
 
 from .bench import synthetic_documents
-from .catalog import build_entries, tag_entries
+from .catalog import DecisionMemo, build_entries, tag_entries
 from .feeds_config import parse_feeds
 from .feedwriter import Channel, Entry, render_rss
-from .ingest import ingest_snapshot
+from .ingest import ingest_feeds
 from .loader import load_content, read_text
 from .pages import generate
 
@@ -331,12 +331,16 @@ def run_size(
     _timed(
         stages,
         "ingestion (instantanés)",
-        lambda: [ingest_snapshot(content_root, feed, now=now) for feed in feeds],
+        lambda: ingest_feeds(content_root, feeds, offline=True, now=now),
     )
     content = _timed(stages, "lecture du contenu", lambda: load_content(content_root))
     entries = build_entries(content)
-    _timed(stages, "étiquetage", lambda: tag_entries(content, entries))
-    generated = _timed(stages, "génération des pages", lambda: generate(content, now=now))
+    # The generation reuses the tagging's decisions: each stage is timed once.
+    memo = DecisionMemo()
+    _timed(stages, "étiquetage", lambda: tag_entries(content, entries, memo=memo))
+    generated = _timed(
+        stages, "génération des pages", lambda: generate(content, now=now, tag_memo=memo)
+    )
     bench.pages = len(generated.pages)
     print(f"[{items} articles, {posts} infolettres] mkdocs build…", file=stream, flush=True)
     stages.append(_named(build(project), "mkdocs build (complet)"))

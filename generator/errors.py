@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class GeneratorError(Exception):
     """Base class of the errors the generator raises for input a person can fix."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled whole (message and attributes), so that an error raised in a worker
+        # process (generator/parallel.py) reaches the parent as it was: the subclasses'
+        # constructors take other arguments than the message Exception would pass.
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(
+    cls: type[GeneratorError], args: tuple[Any, ...], state: dict[str, Any]
+) -> GeneratorError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class ContentError(GeneratorError):

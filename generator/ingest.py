@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -15,6 +16,7 @@ from .feedreader import parse_feed
 from .http_fetch import FetchError, FetchResult, fetch_url
 from .loader import ARCHIVE_DIR
 from .models import FeedConfig, FeedItem
+from .parallel import map_forked
 from .progress import Progress
 
 
@@ -149,13 +151,22 @@ def ingest_feeds(
     if not offline:
         feeds = [feed for feed in feeds if feed.url]
     bar = Progress(len(feeds), progress) if progress is not None else None
+    if offline:
+        # Snapshots are read on all cores, a feed per process (each feed has its own
+        # archive folder); the bar shows the feeds as they start in this process.
+        def one(feed: FeedConfig) -> FeedResult:
+            if bar is not None and multiprocessing.parent_process() is None:
+                bar.step(feeds.index(feed) + 1, feed.id)
+            return ingest_snapshot(content_root, feed, now=now)
+
+        read = map_forked(one, feeds, per_process=1)
+        if bar is not None:
+            bar.close()
+        return read
     results: list[FeedResult] = []
     for index, feed in enumerate(feeds, start=1):
         if bar is not None:
             bar.step(index, feed.id)
-        if offline:
-            results.append(ingest_snapshot(content_root, feed, now=now))
-            continue
         result, states[feed.id] = ingest_online(
             content_root, feed, states.get(feed.id, FeedState()), now=now, fetch=fetch
         )

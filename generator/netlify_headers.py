@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
 
 JS_TYPES = frozenset(
     {
@@ -193,12 +194,16 @@ def headers_file(pages: Iterable[tuple[str, str]]) -> Headers:
         The file's text (one rule for ``/*``), the policy, the hashes, and the inline
         code the policy would block, by page.
     """
+    return headers_from_inline((path, page_inline(html)) for path, html in pages)
+
+
+def headers_from_inline(pages: Iterable[tuple[str, PageInline]]) -> Headers:
+    """Netlify's ``_headers`` from what :func:`page_inline` found in each page."""
     scripts: set[str] = set()
     styles: set[str] = set()
     style_attributes = False
     problems: list[str] = []
-    for path, html in pages:
-        found = page_inline(html)
+    for path, found in pages:
         scripts.update(csp_hash(s) for s in found.scripts)
         styles.update(csp_hash(s) for s in found.styles)
         style_attributes = style_attributes or found.style_attributes > 0
@@ -218,4 +223,28 @@ def headers_file(pages: Iterable[tuple[str, str]]) -> Headers:
         policy=policy,
         script_hashes=tuple(sorted(scripts)),
         problems=tuple(sorted(problems)),
+    )
+
+
+def pack_inline(found: PageInline) -> list[Any]:
+    """``found`` as plain JSON values (cache file, and results of worker processes)."""
+    return [list(found.scripts), list(found.styles), found.style_attributes, list(found.blocked)]
+
+
+def unpack_inline(packed: Any) -> PageInline:
+    """The :class:`PageInline` that :func:`pack_inline` packed.
+
+    Raises:
+        ValueError: ``packed`` is not shaped so (a damaged cache file).
+    """
+    scripts, styles, style_attributes, blocked = packed
+    if not all(isinstance(v, list) for v in (scripts, styles, blocked)):
+        raise ValueError("listes attendues")
+    if not isinstance(style_attributes, int):
+        raise ValueError("nombre attendu")
+    return PageInline(
+        scripts=tuple(map(str, scripts)),
+        styles=tuple(map(str, styles)),
+        style_attributes=style_attributes,
+        blocked=tuple(map(str, blocked)),
     )

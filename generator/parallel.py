@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -42,18 +43,35 @@ def can_fork() -> bool:
     )
 
 
-def processes_for(items: int, *, processes: int | None = None) -> int:
-    """How many processes :func:`map_forked` uses for ``items`` items."""
+def processes_for(
+    items: int, *, processes: int | None = None, per_process: int = MIN_ITEMS_PER_PROCESS
+) -> int:
+    """How many processes :func:`map_forked` uses for ``items`` items, each process
+    taking at least ``per_process`` of them."""
     wanted = processes if processes is not None else cpu_count()
     if not can_fork():
         return 1
-    return max(1, min(wanted, items // MIN_ITEMS_PER_PROCESS))
+    return max(1, min(wanted, items // max(1, per_process)))
 
 
-def _run(bounds: tuple[int, int]) -> list[Any]:
+class _Failed:
+    """An exception raised in a child, carried back to be raised in the parent."""
+
+    def __init__(self, error: BaseException) -> None:
+        try:
+            pickle.loads(pickle.dumps(error))
+        except Exception:  # any exception that cannot travel as it is
+            error = RuntimeError(f"{type(error).__name__}: {error}")
+        self.error = error
+
+
+def _run(bounds: tuple[int, int]) -> list[Any] | _Failed:
     assert _function is not None
     start, stop = bounds
-    return [_function(item) for item in _work[start:stop]]
+    try:
+        return [_function(item) for item in _work[start:stop]]
+    except Exception as error:  # raised again in the parent
+        return _Failed(error)
 
 
 def map_forked(
@@ -61,18 +79,21 @@ def map_forked(
     items: Sequence[T],
     *,
     processes: int | None = None,
+    per_process: int = MIN_ITEMS_PER_PROCESS,
     pack: Callable[[R], Any] | None = None,
     unpack: Callable[[Any], R] | None = None,
 ) -> list[R]:
     """``[function(item) for item in items]``, in several processes when worth it.
 
-    The first slice runs in this process while the others run in forked children;
+    ``items`` are cut into one slice per process, each of at least ``per_process`` items
+    (fewer items: one process). The first slice runs in this process while the others
+    run in forked children;
     an exception in any of them is raised here. Results coming back from a child go
     through ``pack`` there and ``unpack`` here: plain tuples pickle many times faster
     than named tuples or dataclasses.
     """
     global _work, _function
-    count = processes_for(len(items), processes=processes)
+    count = processes_for(len(items), processes=processes, per_process=per_process)
     if count == 1:
         return [function(item) for item in items]
     bounds = [(len(items) * n // count, len(items) * (n + 1) // count) for n in range(count)]
@@ -83,6 +104,8 @@ def map_forked(
             others = pool.map_async(_run, bounds[1:])
             results: list[R] = [function(item) for item in items[: bounds[0][1]]]
             for part in others.get():
+                if isinstance(part, _Failed):
+                    raise part.error
                 results.extend(part if unpack is None else map(unpack, part))
     finally:
         _work, _function = (), None

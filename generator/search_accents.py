@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 FIELD = "folded"
@@ -31,6 +32,7 @@ _WORD = re.compile(r"[^\W_]+")
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
 
+@lru_cache(maxsize=65536)
 def fold_word(word: str) -> str:
     """``word`` in lower case without accents or ligatures (``Œuvrés`` → ``oeuvres``)."""
     decomposed = unicodedata.normalize("NFKD", word.translate(_LIGATURES))
@@ -52,6 +54,8 @@ def accent_free_words(*texts: str) -> str:
     for text in texts:
         plain = _ENTITY.sub(" ", _TAG.sub(" ", text))
         for word in _WORD.findall(plain):
+            if word.isascii():
+                continue  # most words: nothing to fold
             folded = fold_word(word)
             if folded != word.lower():
                 seen.setdefault(folded, None)

@@ -33,10 +33,11 @@ from generator.errors import GeneratorError
 from generator.feeds_config import parse_feeds
 from generator.loader import load_posts, load_taxonomy, read_text
 from generator.models import Content
-from generator.netlify_headers import headers_file
+from generator.netlify_headers import headers_from_inline
 from generator.redirects import legacy_redirects, redirects_file
 from generator.share_meta import share_info, share_tags
 from generator.site_config import PublicationSettings, publication_settings
+from generator.site_inline import scan_site
 from generator.subscription import subscription_page
 
 log = get_plugin_logger(__name__)
@@ -57,6 +58,9 @@ class PublicationConfig(base.Config):
     """Add Open Graph and Twitter card metadata to every page (needs ``site_url``)."""
     netlify = c.Type(bool, default=True)
     """Write Netlify's ``_headers`` and ``_redirects`` into the site folder."""
+    cache_dir = c.Type(str, default=".cache/publication")
+    """Where the inline code found in each page is remembered between builds, relative
+    to ``mkdocs.yml``."""
 
 
 class PublicationPlugin(BasePlugin[PublicationConfig]):
@@ -146,11 +150,8 @@ class PublicationPlugin(BasePlugin[PublicationConfig]):
         if not (self.config.enabled and self.config.netlify) or self.content_dir is None:
             return None
         site_dir = Path(config.site_dir)
-        pages = [
-            (path.relative_to(site_dir).as_posix(), path.read_text(encoding="utf-8"))
-            for path in sorted(site_dir.rglob("*.html"))
-        ]
-        headers = headers_file(pages)
+        cache = Path(config.config_file_path).parent / self.config.cache_dir / "inline.json"
+        headers = headers_from_inline(scan_site(site_dir, cache_file=cache))
         for problem in headers.problems:
             log.warning("code JavaScript en ligne que la politique CSP bloquerait : %s", problem)
         (site_dir / "_headers").write_text(headers.text, encoding="utf-8")
