@@ -19,8 +19,9 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Any
+
+from lxml import etree
 
 JS_TYPES = frozenset(
     {
@@ -65,70 +66,50 @@ class PageInline:
     """Inline event handlers and ``javascript:`` URLs, described."""
 
 
-class _InlineFinder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.scripts: list[str] = []
-        self.styles: list[str] = []
-        self.style_attributes = 0
-        self.blocked: list[str] = []
-        self._collecting: str | None = None  # "script" or "style" while inside one
-        self._runs = False
-        self._text: list[str] = []
+# libxml2's HTML parser (lxml) reads a page several times faster than Python's
+# html.parser, and XPath finds the few attributes that matter without a Python loop over
+# the page's elements. Attribute values come back with their entities decoded.
+_HTML = etree.HTMLParser(no_network=True, huge_tree=True)
+_EVENT_HANDLERS = etree.XPath("//@*[starts-with(name(), 'on')]")
+_STYLE_ATTRIBUTES = etree.XPath("count(//@style)")
+# A javascript: URL holds a colon once decoded, and does not start with "http".
+_MAYBE_SCRIPT_URLS = etree.XPath(
+    "//@*[contains(., ':') and not(starts-with(., 'http'))]"
+    f"[contains(' {' '.join(sorted(URL_ATTRIBUTES))} ', concat(' ', name(), ' '))]"
+)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.blocked.append(f"<{tag} {name}=…> (gestionnaire d'événement en ligne)")
-            elif name == "style":
-                self.style_attributes += 1
-            elif name in URL_ATTRIBUTES and value and _JS_URL.match(_INVISIBLE.sub("", value)):
-                self.blocked.append(f'<{tag} {name}="{value[:60]}"> (adresse javascript:)')
-        if tag in ("script", "style"):
-            values = {name: (value or "") for name, value in attrs}
-            self._collecting = tag
-            self._text = []
-            self._runs = (
-                tag == "script"
-                and "src" not in values
-                and (values.get("type", "").strip().lower() in JS_TYPES)
-            )
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag != self._collecting:
-            return
-        text = "".join(self._text)
-        if tag == "script" and self._runs:
-            self.scripts.append(text)
-        elif tag == "style":
-            self.styles.append(text)
-        self._collecting = None
-
-    def handle_data(self, data: str) -> None:
-        if self._collecting:
-            self._text.append(data)
-
-    # Script and style contents are raw text: HTMLParser hands them to handle_data
-    # unchanged; outside them, references do not matter here.
-    def handle_entityref(self, name: str) -> None:
-        if self._collecting:
-            self._text.append(f"&{name};")
-
-    def handle_charref(self, name: str) -> None:
-        if self._collecting:
-            self._text.append(f"&#{name};")
+def _parse(html: str) -> Any:
+    try:
+        return etree.fromstring(html, _HTML)
+    except ValueError:  # a string with an XML encoding declaration: lxml wants bytes
+        return etree.fromstring(html.encode("utf-8"), _HTML)
 
 
 def page_inline(html: str) -> PageInline:
     """Find the inline scripts, styles, event handlers and ``javascript:`` URLs of a page."""
-    finder = _InlineFinder()
-    finder.feed(html)
-    finder.close()
+    root = _parse(html) if html.strip() else None
+    if root is None:
+        return PageInline()
+    scripts = tuple(
+        script.text or ""
+        for script in root.iter("script")
+        if script.get("src") is None and (script.get("type") or "").strip().lower() in JS_TYPES
+    )
+    blocked = [
+        f"<{value.getparent().tag} {value.attrname}=…> (gestionnaire d'événement en ligne)"
+        for value in _EVENT_HANDLERS(root)
+    ]
+    blocked += [
+        f'<{value.getparent().tag} {value.attrname}="{value[:60]}"> (adresse javascript:)'
+        for value in _MAYBE_SCRIPT_URLS(root)
+        if _JS_URL.match(_INVISIBLE.sub("", value))
+    ]
     return PageInline(
-        scripts=tuple(finder.scripts),
-        styles=tuple(finder.styles),
-        style_attributes=finder.style_attributes,
-        blocked=tuple(finder.blocked),
+        scripts=scripts,
+        styles=tuple(style.text or "" for style in root.iter("style")),
+        style_attributes=int(_STYLE_ATTRIBUTES(root)),
+        blocked=tuple(blocked),
     )
 
 

@@ -12,6 +12,7 @@ import pytest
 from generator import parallel
 from generator.bench import synthetic_documents
 from generator.catalog import Entry, tag_entries
+from generator.errors import ContentError
 from generator.loader import load_taxonomy
 from generator.models import Content, Kind
 from generator.tagger import decide, pack_decisions, unpack_decisions
@@ -43,6 +44,37 @@ def test_work_is_spread_over_forked_processes_in_order() -> None:
 def test_an_error_in_a_child_is_raised_here() -> None:
     with pytest.raises(ValueError, match=f"élément {ITEMS - 1}"):
         parallel.map_forked(_fail_on_last, range(ITEMS), processes=2)
+
+
+def _content_error_on_last(item: int) -> int:
+    if item == ITEMS - 1:
+        raise ContentError(Path("content/x.md"), "date illisible", key="date", line=3)
+    return item
+
+
+class _Unpicklable(Exception):
+    def __init__(self, handle: object) -> None:
+        super().__init__("poignée")
+        self.handle = handle
+
+
+def _unpicklable_on_last(item: int) -> int:
+    if item == ITEMS - 1:
+        raise _Unpicklable(lambda: None)
+    return item
+
+
+def test_a_content_error_in_a_child_arrives_whole() -> None:
+    with pytest.raises(ContentError) as caught:
+        parallel.map_forked(_content_error_on_last, range(ITEMS), processes=2)
+    error = caught.value
+    assert (error.path, error.key, error.line) == (Path("content/x.md"), "date", 3)
+    assert str(error) == "content/x.md:3 (clé « date »): date illisible"
+
+
+def test_an_error_that_cannot_travel_arrives_described() -> None:
+    with pytest.raises(RuntimeError, match="_Unpicklable: poignée"):
+        parallel.map_forked(_unpicklable_on_last, range(ITEMS), processes=2)
 
 
 def test_small_work_or_a_running_thread_keeps_one_process() -> None:

@@ -186,11 +186,23 @@ def test_headers_file_reports_inline_code_it_cannot_allow() -> None:
             '<a href=" JavaScript:alert(1)">b</a><script type="application/json">{}</script>',
         ),
         ("c.html", '<p style="color: red">c</p><style>p{}</style>'),
+        # Disguised: upper case, entities, invisible characters, an SVG link, a form.
+        (
+            "d.html",
+            '<IMG SRC=x ONERROR="y()"><a href="jav&#x61;script:z()">d</a>'
+            '<a href="java&#9;script:w()">e</a><svg><a xlink:href="javascript:v()">f</a></svg>'
+            '<form><button formaction="javascript:u()">g</button></form>',
+        ),
     ]
     result = headers_file(pages)
     assert result.problems == (
         "a.html: <p onclick=…> (gestionnaire d'événement en ligne)",
         'b.html: <a href=" JavaScript:alert(1)"> (adresse javascript:)',
+        'd.html: <a href="java\tscript:w()"> (adresse javascript:)',
+        'd.html: <a href="javascript:z()"> (adresse javascript:)',
+        'd.html: <a xlink:href="javascript:v()"> (adresse javascript:)',
+        'd.html: <button formaction="javascript:u()"> (adresse javascript:)',
+        "d.html: <img onerror=…> (gestionnaire d'événement en ligne)",
     )
     assert result.script_hashes == (csp_hash("ok()"),)  # the JSON data block is not run
     # A style attribute cannot be allowed by a hash: styles fall back to 'unsafe-inline'.
