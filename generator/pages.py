@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from . import catalog
+from . import catalog, excerpts
 from .catalog import Entry, TagIndex
 from .dates import format_french
 from .models import Content, FeedConfig, FeedItem, Kind, OutPage, Post
@@ -274,7 +274,7 @@ def _post_page(
             cover += f"<small>{md(post.cover_caption)}</small>\n\n"
     summary = f"{md(post.summary)}\n\n" if post.summary else ""
     text = (
-        f"# {md(post.title)}\n\n{lead}{cover}{summary}<!-- more -->\n\n"
+        f"# {md(post.title)}\n\n{lead}{cover}{summary}{excerpts.SEPARATOR}\n\n"
         f"{demote_headings(body).strip()}\n{_pager(posts, index, page)}"
     )
     out.pages.append(OutPage(path=page, text=front_matter(meta, text), in_nav=False))

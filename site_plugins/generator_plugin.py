@@ -24,7 +24,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import feeds_out
+from generator import catalog, excerpts, feeds_out
 from generator.build_cache import site_pages
 from generator.errors import GeneratorError
 
@@ -141,6 +141,23 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         )
         if collected is not None:
             self.feed_pages.append(collected)
+        return None
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        # Every page is rendered by now: a post's Markdown is only read again for its
+        # excerpts on the blog's listings, which need its beginning alone.
+        blog = config.plugins.get("material/blog")
+        if not self.config.enabled or blog is None:
+            return None
+        separator = str(blog.config.get("post_excerpt_separator", excerpts.SEPARATOR))
+        prefix = catalog.POSTS_URI + "/"
+        for file in files.documentation_pages():
+            page = file.page
+            if page is None or page.markdown is None or not file.src_uri.startswith(prefix):
+                continue
+            short = excerpts.excerpt_markdown(page.markdown, separator)
+            if short is not None:
+                page.markdown = short
         return None
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
