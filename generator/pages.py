@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from . import catalog, excerpts
+from . import catalog, excerpts, raw_html
 from .catalog import Entry, TagIndex
 from .dates import format_french
 from .models import Content, FeedConfig, FeedItem, Kind, OutPage, Post
@@ -45,6 +45,7 @@ _ENV = Environment(
 _ENV.filters["md"] = md
 _ENV.filters["md_cell"] = md  # `md` escapes `|` too, so it is safe in table cells
 _ENV.filters["french_date"] = format_french
+_ENV.filters["raw_html"] = raw_html.wrap  # kept out of Markdown (generator/raw_html.py)
 
 
 def _render(template: str, **context: Any) -> str:

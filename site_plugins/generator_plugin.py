@@ -20,11 +20,11 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import catalog, excerpts, feeds_out
+from generator import catalog, excerpts, feeds_out, raw_html
 from generator.build_cache import site_pages
 from generator.errors import GeneratorError
 
@@ -61,6 +61,8 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         self.feed_pages: list[feeds_out.FeedPage] = []
         self.feed_tags: list[feeds_out.TagInfo] = []
         self.feed_dates: dict[str, datetime] = {}
+        self.raw_html: dict[str, str] = {}
+        """Feed items' HTML set aside during their Markdown conversion, by page."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -121,14 +123,30 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Each `mkdocs serve` rebuild collects the pages afresh.
         self.feed_pages = []
+        self.raw_html = {}
 
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        # A feed item's HTML skips the Markdown conversion (generator/raw_html.py).
+        if feeds_out.page_kind(page.file.src_uri) is not feeds_out.Kind.FEED_ITEM:
+            return None
+        markdown, html = raw_html.set_aside(markdown)
+        if html is not None:
+            self.raw_html[page.file.src_uri] = html
+        return markdown
+
+    # First of the on_page_content hooks: the others see the page with its item's HTML.
+    @event_priority(100)
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        src_uri = page.file.src_uri
+        if src_uri in self.raw_html:
+            html = raw_html.put_back(html, self.raw_html.pop(src_uri))
         # A --dirty build writes no feeds (on_post_build): nothing to collect.
         if self.dirty or not self._feeds_on(config) or not page.canonical_url:
-            return None
-        src_uri = page.file.src_uri
+            return html
         # Material's blog plugin resolves the authors of posts (display names).
         authors = [str(a.name) for a in getattr(page, "authors", None) or () if a.name]
         collected = feeds_out.feed_page(
@@ -141,7 +159,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         )
         if collected is not None:
             self.feed_pages.append(collected)
-        return None
+        return html
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         # Every page is rendered by now: a post's Markdown is only read again for its
