@@ -21,7 +21,7 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time
 from enum import Enum
 from html import escape, unescape
@@ -32,6 +32,7 @@ from urllib.parse import urljoin
 from . import catalog
 from .feedwriter import Channel, Entry, render_rss, rfc3339
 from .models import Content
+from .parallel import map_forked
 from .sanitize import strip_controls
 
 RSS_NAME = "feed_rss.xml"
@@ -335,6 +336,47 @@ def feed_page(
         image=absolute_url(image, url) if image else "",
         draft=meta.get("draft") is True,
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenderedPage:
+    """What :func:`feed_page` needs of a page MkDocs rendered (its arguments)."""
+
+    src_uri: str
+    url: str
+    meta: Mapping[str, Any]
+    html: str
+    authors: tuple[str, ...] = ()
+    date_fallback: datetime | None = None
+
+
+def _feed_page_of(page: RenderedPage) -> FeedPage | None:
+    return feed_page(
+        src_uri=page.src_uri,
+        url=page.url,
+        meta=page.meta,
+        html=page.html,
+        authors=page.authors,
+        date_fallback=page.date_fallback,
+    )
+
+
+_FEED_PAGE_FIELDS = tuple(f.name for f in fields(FeedPage))
+
+
+def _pack(page: FeedPage | None) -> tuple[Any, ...] | None:
+    return None if page is None else tuple(getattr(page, name) for name in _FEED_PAGE_FIELDS)
+
+
+def _unpack(packed: tuple[Any, ...] | None) -> FeedPage | None:
+    return None if packed is None else FeedPage(**dict(zip(_FEED_PAGE_FIELDS, packed, strict=True)))
+
+
+def feed_pages(rendered: Sequence[RenderedPage]) -> list[FeedPage]:
+    """:func:`feed_page` of each rendered page that is an item, on all cores (making
+    URLs absolute parses every page's HTML)."""
+    found = map_forked(_feed_page_of, rendered, pack=_pack, unpack=_unpack)
+    return [page for page in found if page is not None]
 
 
 def newest_first(pages: Iterable[FeedPage]) -> list[FeedPage]:

@@ -58,7 +58,8 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         self.pages_dir: Path | None = None
         self.serving = False
         self.dirty = False
-        self.feed_pages: list[feeds_out.FeedPage] = []
+        self.rendered: list[feeds_out.RenderedPage] = []
+        """The items' pages as MkDocs rendered them, for the feeds."""
         self.feed_tags: list[feeds_out.TagInfo] = []
         self.feed_dates: dict[str, datetime] = {}
         self.raw_html: dict[str, str] = {}
@@ -122,7 +123,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Each `mkdocs serve` rebuild collects the pages afresh.
-        self.feed_pages = []
+        self.rendered = []
         self.raw_html = {}
 
     def on_page_markdown(
@@ -147,18 +148,20 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         # A --dirty build writes no feeds (on_post_build): nothing to collect.
         if self.dirty or not self._feeds_on(config) or not page.canonical_url:
             return html
+        if feeds_out.page_kind(src_uri) is None:
+            return html
         # Material's blog plugin resolves the authors of posts (display names).
-        authors = [str(a.name) for a in getattr(page, "authors", None) or () if a.name]
-        collected = feeds_out.feed_page(
-            src_uri=src_uri,
-            url=page.canonical_url,
-            meta=page.meta,
-            html=html,
-            authors=authors,
-            date_fallback=self.feed_dates.get(src_uri),
+        authors = tuple(str(a.name) for a in getattr(page, "authors", None) or () if a.name)
+        self.rendered.append(
+            feeds_out.RenderedPage(
+                src_uri=src_uri,
+                url=page.canonical_url,
+                meta=page.meta,
+                html=html,
+                authors=authors,
+                date_fallback=self.feed_dates.get(src_uri),
+            )
         )
-        if collected is not None:
-            self.feed_pages.append(collected)
         return html
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
@@ -205,7 +208,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         # Each feed is written as soon as it is made: together they weigh hundreds of
         # megabytes on a site of thousands of items.
         documents = feeds_out.feed_documents(
-            self.feed_pages,
+            feeds_out.feed_pages(self.rendered),
             site_url=config.site_url,
             site_name=config.site_name,
             site_description=config.site_description or config.site_name,
@@ -219,5 +222,6 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
             written += 1
+        self.rendered = []  # hundreds of megabytes on a large site
         log.debug("%d flux écrits", written)
         return None

@@ -17,7 +17,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from generator import feeds_out
+from generator import feeds_out, parallel
 from generator.feeds_out import (
     EMPTY_SITEMAP,
     FeedInfo,
@@ -277,6 +277,40 @@ def test_feed_page_details() -> None:
         date_fallback=precise,
     )
     assert item is not None and item.published == precise
+
+
+def test_feed_pages_of_many_pages_on_several_cores_are_those_of_one() -> None:
+    rendered = [
+        feeds_out.RenderedPage(
+            src_uri=f"veille/f/article-{n}.md" if n % 7 else f"themes/t{n}.md",
+            url=f"https://site.example/veille/f/article-{n}/",
+            meta={"title": f"Article {n}", "date": f"2024-01-{1 + n % 28:02d}", "tags": ["IA"]},
+            html=f'<h1>Article {n}</h1><p><a href="../autre-{n}/">lien</a> <img src="i.png"></p>',
+            authors=("Une autrice",),
+            date_fallback=datetime(2024, 2, 1, tzinfo=UTC) if n % 3 else None,
+        )
+        for n in range(3 * parallel.MIN_ITEMS_PER_PROCESS)
+    ]
+    assert parallel.processes_for(len(rendered)) > 1 or parallel.cpu_count() == 1
+    alone = [
+        page
+        for page in (
+            feed_page(
+                src_uri=r.src_uri,
+                url=r.url,
+                meta=r.meta,
+                html=r.html,
+                authors=r.authors,
+                date_fallback=r.date_fallback,
+            )
+            for r in rendered
+        )
+        if page is not None
+    ]
+    spread = feeds_out.feed_pages(rendered)
+    assert spread == alone
+    assert len(spread) == len(rendered) - len(rendered[::7])
+    assert spread[0].content_html.startswith('<p><a href="https://site.example/veille/f/autre-1/"')
 
 
 def _page(
