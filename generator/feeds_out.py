@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, time
 from enum import Enum
 from html import escape, unescape
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
@@ -536,6 +537,72 @@ def build_feeds(
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class FeedSpec:
+    """One feed to write: its folder, what it says of itself, and its items."""
+
+    folder: str
+    """Where its RSS and JSON files go, under the site folder (``""``: the root)."""
+    info: FeedInfo
+    items: tuple[FeedPage, ...]
+    tag_feed: bool = False
+    """A tag's feed: an empty ``sitemap.xml`` goes beside it (see :func:`feed_documents`)."""
+
+
+def feed_specs(
+    pages: Iterable[FeedPage],
+    *,
+    site_url: str,
+    site_name: str,
+    site_description: str,
+    tags: Sequence[TagInfo],
+    language: str = LANGUAGE,
+) -> list[FeedSpec]:
+    """The site's feeds: the newsletter's, then one per tag (drafts dropped)."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    ordered = newest_first(pages)
+
+    def spec(
+        folder: str, title: str, home: str, description: str, items: list[FeedPage]
+    ) -> FeedSpec:
+        info = FeedInfo(
+            title=title,
+            home_url=home,
+            rss_url=urljoin(base, posixpath.join(folder, RSS_NAME)),
+            json_url=urljoin(base, posixpath.join(folder, JSON_NAME)),
+            description=description,
+            language=language,
+        )
+        return FeedSpec(folder=folder, info=info, items=tuple(items), tag_feed=folder != "")
+
+    specs = [
+        spec("", site_name, base, site_description, [p for p in ordered if p.kind is Kind.POST])
+    ]
+    # The ids of each page's tags, worked out once rather than once per tag.
+    page_tags = [tag_ids(p.tags, tags) for p in ordered]
+    for tag in tags:
+        folder = f"{catalog.TAGS_URI}/{tag.id}"
+        tagged = [p for p, ids in zip(ordered, page_tags, strict=True) if tag.id in ids]
+        specs.append(
+            spec(
+                folder,
+                f"{site_name} — {tag.label}",
+                urljoin(base, folder + "/"),
+                tag.description,
+                tagged,
+            )
+        )
+    return specs
+
+
+def spec_documents(spec: FeedSpec, *, built: datetime) -> Iterator[tuple[str, str]]:
+    """The files of one feed: ``(path under the site folder, text)``."""
+    yield posixpath.join(spec.folder, RSS_NAME), rss_document(spec.info, spec.items, built=built)
+    yield posixpath.join(spec.folder, JSON_NAME), json_feed_document(spec.info, spec.items)
+    if spec.tag_feed:
+        yield posixpath.join(spec.folder, "sitemap.xml"), EMPTY_SITEMAP
+
+
 def feed_documents(
     pages: Iterable[FeedPage],
     *,
@@ -566,40 +633,32 @@ def feed_documents(
         page (it takes them for other languages of the site), so a tag page that links
         its feeds would otherwise request a missing file and log an error.
     """
-    base = site_url if site_url.endswith("/") else site_url + "/"
-    ordered = newest_first(pages)
+    specs = feed_specs(
+        pages,
+        site_url=site_url,
+        site_name=site_name,
+        site_description=site_description,
+        tags=tags,
+        language=language,
+    )
+    for spec in specs:
+        yield from spec_documents(spec, built=built)
 
-    def documents(
-        folder: str, info_title: str, home: str, description: str, items: list[FeedPage]
-    ) -> Iterator[tuple[str, str]]:
-        rss_path = posixpath.join(folder, RSS_NAME)
-        json_path = posixpath.join(folder, JSON_NAME)
-        info = FeedInfo(
-            title=info_title,
-            home_url=home,
-            rss_url=urljoin(base, rss_path),
-            json_url=urljoin(base, json_path),
-            description=description,
-            language=language,
-        )
-        yield rss_path, rss_document(info, items, built=built)
-        yield json_path, json_feed_document(info, items)
 
-    posts = [p for p in ordered if p.kind is Kind.POST]
-    yield from documents("", site_name, base, site_description, posts)
-    # The ids of each page's tags, worked out once rather than once per tag.
-    page_tags = [tag_ids(p.tags, tags) for p in ordered]
-    for tag in tags:
-        folder = f"{catalog.TAGS_URI}/{tag.id}"
-        tagged = [p for p, ids in zip(ordered, page_tags, strict=True) if tag.id in ids]
-        yield from documents(
-            folder,
-            f"{site_name} — {tag.label}",
-            urljoin(base, folder + "/"),
-            tag.description,
-            tagged,
-        )
-        yield posixpath.join(folder, "sitemap.xml"), EMPTY_SITEMAP
+def write_feeds(specs: Sequence[FeedSpec], site_dir: Path, *, built: datetime) -> int:
+    """Write every feed under ``site_dir``, the feeds spread over the machine's cores,
+    each file written as soon as it is made. Returns how many files were written."""
+
+    def write(spec: FeedSpec) -> int:
+        written = 0
+        for path, text in spec_documents(spec, built=built):
+            target = site_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            written += 1
+        return written
+
+    return sum(map_forked(write, specs, per_process=1))
 
 
 def tag_infos(content: Content) -> list[TagInfo]:

@@ -20,6 +20,7 @@ from . import catalog, excerpts, raw_html
 from .catalog import Entry, TagIndex
 from .dates import format_french
 from .models import Content, FeedConfig, FeedItem, Kind, OutPage, Post
+from .parallel import map_forked
 from .shortcodes import convert
 from .yaml_dump import dump_front_matter
 
@@ -105,6 +106,20 @@ class Generated:
     now: datetime
     pages: list[OutPage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+def _pack(part: Generated) -> tuple[Any, ...]:
+    pages = [(p.path, p.text, p.source, p.in_nav) for p in part.pages]
+    return part.now, pages, part.warnings
+
+
+def _unpack(packed: tuple[Any, ...]) -> Generated:
+    now, pages, warnings = packed
+    return Generated(
+        now=now,
+        pages=[OutPage(path=a, text=b, source=c, in_nav=d) for a, b, c, d in pages],
+        warnings=warnings,
+    )
 
 
 def _labels(content: Content, ids: Iterable[str]) -> list[str]:
@@ -344,11 +359,26 @@ def generate(
     by_id = {e.id: e for e in entries}
 
     slugs = {p.slug for p in posts}
-    for index in range(len(posts)):
-        _post_page(content, posts, index, tags, out, slugs)
     feeds = {feed.id: feed for feed in content.feeds}
-    for item in content.items:
-        _item_page(content, feeds[item.feed_id], item, tags, out)
+
+    # Posts and items are independent of one another: made on all cores for a large
+    # archive (generator/parallel.py), in their order.
+    def post_pages(index: int) -> Generated:
+        part = Generated(now=now)
+        _post_page(content, posts, index, tags, part, slugs)
+        return part
+
+    def item_pages(item: FeedItem) -> Generated:
+        part = Generated(now=now)
+        _item_page(content, feeds[item.feed_id], item, tags, part)
+        return part
+
+    for part in [
+        *map_forked(post_pages, range(len(posts)), per_process=50, pack=_pack, unpack=_unpack),
+        *map_forked(item_pages, content.items, pack=_pack, unpack=_unpack),
+    ]:
+        out.pages.extend(part.pages)
+        out.warnings.extend(part.warnings)
     for kb in content.kb_pages:
         page = catalog.kb_page(kb.slug)
         vocabulary = tags.tags_of(kb.item_id)

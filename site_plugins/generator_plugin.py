@@ -207,21 +207,14 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
             return None
         # Each feed is written as soon as it is made: together they weigh hundreds of
         # megabytes on a site of thousands of items.
-        documents = feeds_out.feed_documents(
+        specs = feeds_out.feed_specs(
             feeds_out.feed_pages(self.rendered),
             site_url=config.site_url,
             site_name=config.site_name,
             site_description=config.site_description or config.site_name,
             tags=self.feed_tags,
-            built=datetime.now(UTC),
         )
-        site_dir = Path(config.site_dir)
-        written = 0
-        for path, text in documents:
-            target = site_dir / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-            written += 1
         self.rendered = []  # hundreds of megabytes on a large site
+        written = feeds_out.write_feeds(specs, Path(config.site_dir), built=datetime.now(UTC))
         log.debug("%d flux écrits", written)
         return None

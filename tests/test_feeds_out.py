@@ -420,6 +420,32 @@ def test_json_feed_structure() -> None:
     assert "date_published" not in second and "image" not in second
 
 
+def test_written_feeds_are_the_documents_whatever_the_processes(tmp_path: Path) -> None:
+    pages = [
+        _page(f"Article {n}", datetime(2024, 1, 1 + n, tzinfo=UTC), tags=("Événements",))
+        for n in range(20)
+    ] + [_post()]
+    args: dict[str, Any] = {
+        "site_url": SITE,
+        "site_name": "Infolettre",
+        "site_description": "Description",
+        "tags": TAGS,
+    }
+    built = datetime(2025, 1, 1, tzinfo=UTC)
+    expected = dict(feeds_out.feed_documents(pages, built=built, **args))
+    specs = feeds_out.feed_specs(pages, **args)
+    assert parallel.processes_for(len(specs), per_process=1) == min(
+        len(specs), parallel.cpu_count()
+    )
+    written = feeds_out.write_feeds(specs, tmp_path, built=built)
+    files = {
+        p.relative_to(tmp_path).as_posix(): p.read_text(encoding="utf-8")
+        for p in tmp_path.rglob("*")
+        if p.is_file()
+    }
+    assert written == len(expected) and files == expected
+
+
 def test_build_feeds_writes_the_site_feed_and_one_per_tag() -> None:
     post = _post()
     draft = _post(draft=True, title="Brouillon")
