@@ -3,8 +3,8 @@
 The work list is handed to the worker processes by ``fork``: children inherit it, so only
 results travel back through pickling (the inputs, whole article texts, never do). Where
 ``fork`` is missing or unsafe (another thread is running, as under ``mkdocs serve``, whose
-live-reload threads could hold a lock at the time of the fork), the work runs in this
-process, with the same results.
+live-reload threads could hold a lock at the time of the fork; another system than Linux),
+the work runs in this process, with the same results.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -35,9 +36,11 @@ def cpu_count() -> int:
 
 
 def can_fork() -> bool:
-    """Whether worker processes can be forked safely here."""
+    """Whether worker processes can be forked safely here: on Linux (macOS frameworks
+    are not safe to use in a forked child), with no other thread running."""
     return (
-        "fork" in multiprocessing.get_all_start_methods()
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
         and threading.active_count() == 1
         and multiprocessing.parent_process() is None
     )
