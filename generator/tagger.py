@@ -121,11 +121,6 @@ def normalize(text: str) -> str:
     return " " + " ".join(_fold(text).decode("ascii").split()) + " "
 
 
-def fold_fast(text: str) -> str:
-    """Lower-case ASCII words of ``text``, accents stripped, separated by single spaces."""
-    return normalize(text).strip()
-
-
 _PLURAL = re.compile(r"[sx] ")
 _YEAR = re.compile(r" +(\d{4}) ")
 
