@@ -34,9 +34,6 @@ from .slugs import item_slug
 
 log = logging.getLogger("generator.feeds")
 
-# feedparser's SAX driver: expat with character data buffered (generator/sax_buffered.py).
-feedparser.api.PREFERRED_XML_PARSERS[:] = ["generator.sax_buffered"]
-
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
