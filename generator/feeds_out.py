@@ -509,32 +509,7 @@ EMPTY_SITEMAP = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
 )
-"""Written beside the tag feeds (see :func:`feed_documents`)."""
-
-
-def build_feeds(
-    pages: Iterable[FeedPage],
-    *,
-    site_url: str,
-    site_name: str,
-    site_description: str,
-    tags: Sequence[TagInfo],
-    built: datetime,
-    language: str = LANGUAGE,
-) -> dict[str, str]:
-    """Every feed of the site, by its path under the site folder: :func:`feed_documents`
-    gathered in one mapping."""
-    return dict(
-        feed_documents(
-            pages,
-            site_url=site_url,
-            site_name=site_name,
-            site_description=site_description,
-            tags=tags,
-            built=built,
-            language=language,
-        )
-    )
+"""Written beside the tag feeds (see :func:`spec_documents`)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -546,7 +521,7 @@ class FeedSpec:
     info: FeedInfo
     items: tuple[FeedPage, ...]
     tag_feed: bool = False
-    """A tag's feed: an empty ``sitemap.xml`` goes beside it (see :func:`feed_documents`)."""
+    """A tag's feed: an empty ``sitemap.xml`` goes beside it (see :func:`spec_documents`)."""
 
 
 def feed_specs(
@@ -596,14 +571,21 @@ def feed_specs(
 
 
 def spec_documents(spec: FeedSpec, *, built: datetime) -> Iterator[tuple[str, str]]:
-    """The files of one feed: ``(path under the site folder, text)``."""
+    """The files of one feed, one at a time: ``(path under the site folder, text)``; a
+    tag's feed of thousands of items weighs tens of megabytes.
+
+    Beside each tag's feeds goes an empty ``sitemap.xml``: Material's JavaScript fetches
+    ``sitemap.xml`` relative to every ``<link rel="alternate">`` of a page (it takes them
+    for other languages of the site), so a tag page that links its feeds would otherwise
+    request a missing file and log an error.
+    """
     yield posixpath.join(spec.folder, RSS_NAME), rss_document(spec.info, spec.items, built=built)
     yield posixpath.join(spec.folder, JSON_NAME), json_feed_document(spec.info, spec.items)
     if spec.tag_feed:
         yield posixpath.join(spec.folder, "sitemap.xml"), EMPTY_SITEMAP
 
 
-def feed_documents(
+def build_feeds(
     pages: Iterable[FeedPage],
     *,
     site_url: str,
@@ -612,10 +594,9 @@ def feed_documents(
     tags: Sequence[TagInfo],
     built: datetime,
     language: str = LANGUAGE,
-) -> Iterator[tuple[str, str]]:
-    """Every feed of the site, one document at a time, with its path under the site
-    folder; a site of thousands of tagged items has feeds of tens of megabytes each,
-    which need not all be held at once.
+) -> dict[str, str]:
+    """Every feed of the site, by its path under the site folder (in one process; the
+    plugin writes them with :func:`write_feeds`).
 
     Args:
         pages: The pages collected during the build (drafts are dropped here).
@@ -626,12 +607,9 @@ def feed_documents(
         built: The build time: the ``lastBuildDate`` of feeds without a dated item.
         language: The feeds' language.
 
-    Yields:
-        ``("feed_rss.xml", …)``, ``("feed.json", …)``, ``("themes/<id>/feed_rss.xml", …)``…
-        and, beside each tag's feeds, an empty ``themes/<id>/sitemap.xml``: Material's
-        JavaScript fetches ``sitemap.xml`` relative to every ``<link rel="alternate">`` of a
-        page (it takes them for other languages of the site), so a tag page that links
-        its feeds would otherwise request a missing file and log an error.
+    Returns:
+        ``"feed_rss.xml"``, ``"feed.json"``, ``"themes/<id>/feed_rss.xml"``… and the
+        empty sitemaps beside the tag feeds (:func:`spec_documents`).
     """
     specs = feed_specs(
         pages,
@@ -641,8 +619,7 @@ def feed_documents(
         tags=tags,
         language=language,
     )
-    for spec in specs:
-        yield from spec_documents(spec, built=built)
+    return {path: text for spec in specs for path, text in spec_documents(spec, built=built)}
 
 
 def write_feeds(specs: Sequence[FeedSpec], site_dir: Path, *, built: datetime) -> int:

@@ -154,12 +154,13 @@ def ingest_feeds(
     if offline:
         # Snapshots are read on all cores, a feed per process (each feed has its own
         # archive folder); the bar shows the feeds as they start in this process.
-        def one(feed: FeedConfig) -> FeedResult:
+        def one(numbered: tuple[int, FeedConfig]) -> FeedResult:
+            number, feed = numbered
             if bar is not None and multiprocessing.parent_process() is None:
-                bar.step(feeds.index(feed) + 1, feed.id)
+                bar.step(number, feed.id)
             return ingest_snapshot(content_root, feed, now=now)
 
-        read = map_forked(one, feeds, per_process=1)
+        read = map_forked(one, list(enumerate(feeds, start=1)), per_process=1)
         if bar is not None:
             bar.close()
         return read

@@ -432,7 +432,7 @@ def test_written_feeds_are_the_documents_whatever_the_processes(tmp_path: Path) 
         "tags": TAGS,
     }
     built = datetime(2025, 1, 1, tzinfo=UTC)
-    expected = dict(feeds_out.feed_documents(pages, built=built, **args))
+    expected = feeds_out.build_feeds(pages, built=built, **args)
     specs = feeds_out.feed_specs(pages, **args)
     assert parallel.processes_for(len(specs), per_process=1) == min(
         len(specs), parallel.cpu_count()
