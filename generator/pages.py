@@ -36,6 +36,16 @@ def md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("&", "&amp;").replace("\n", " ")
 
 
+def h(text: str) -> str:
+    """Escape text for HTML as Python-Markdown writes it (``&``, ``<``, ``>``)."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def attr(text: str) -> str:
+    """Escape an attribute's value for HTML (``"`` too)."""
+    return h(text).replace('"', "&quot;")
+
+
 _ENV = Environment(
     loader=PackageLoader("generator", "templates"),
     autoescape=False,  # these templates produce Markdown; text goes through `md` or `e`
@@ -46,7 +56,11 @@ _ENV = Environment(
 _ENV.filters["md"] = md
 _ENV.filters["md_cell"] = md  # `md` escapes `|` too, so it is safe in table cells
 _ENV.filters["french_date"] = format_french
-_ENV.filters["raw_html"] = raw_html.wrap  # kept out of Markdown (generator/raw_html.py)
+# Kept out of Markdown (generator/raw_html.py): an item's HTML, and the generator's own.
+_ENV.filters["raw_html"] = raw_html.wrap
+_ENV.filters["linked_html"] = raw_html.wrap_linked
+_ENV.filters["h"] = h
+_ENV.filters["attr"] = attr
 
 
 def _render(template: str, **context: Any) -> str:
@@ -177,13 +191,18 @@ PER_PAGE = 50
 """Entries per page of a feed or tag listing."""
 
 
+_LATER_PAGE: dict[str, Any] = {"search": {"exclude": True}}
+"""Front matter of a listing's pages after the first: search finds the listing by its first
+page, and each listed page by itself, not under the same title once per page."""
+
+
 def paginate(
     first: str, folder: str, rows: list[dict[str, Any]], *, per_page: int = PER_PAGE
 ) -> list[tuple[str, list[dict[str, Any]], str]]:
     """Split a listing into pages: ``first``, then ``folder/page/2.md``, ``…/3.md``.
 
     Returns:
-        ``(path, rows of the page, pager Markdown)`` for each page; row ``href`` values
+        ``(path, rows of the page, pager HTML)`` for each page; row ``href`` values
         are made relative to ``first`` by the caller and rebased here.
     """
     chunks = [rows[i : i + per_page] for i in range(0, len(rows), per_page)] or [[]]
@@ -201,12 +220,12 @@ def paginate(
         ]
         links = []
         if number > 1:
-            links.append(f"[← Plus récents]({href(path, paths[number - 2])})")
+            links.append(f'<a href="{attr(href(path, paths[number - 2]))}">← Plus récents</a>')
         if len(paths) > 1:
             links.append(f"Page {number} sur {len(paths)}")
         if number < len(paths):
-            links.append(f"[Plus anciens →]({href(path, paths[number])})")
-        pages.append((path, rebased, " · ".join(links)))
+            links.append(f'<a href="{attr(href(path, paths[number]))}">Plus anciens →</a>')
+        pages.append((path, rebased, f"<p>{' · '.join(links)}</p>" if links else ""))
     return pages
 
 
@@ -410,13 +429,10 @@ def generate(
         for row, entry in zip(rows, feed_items, strict=True):
             row["author"] = authors.get(entry.id, "")
         for path, chunk, pager in paginate(feed_page, f"{catalog.FEEDS_URI}/{feed.id}", rows):
-            out.pages.append(
-                OutPage(
-                    path=path,
-                    text=_render("feed.md.j2", feed=feed, entries=chunk, pager=pager),
-                    in_nav=False,
-                )
-            )
+            text = _render("feed.md.j2", feed=feed, entries=chunk, pager=pager)
+            if path != feed_page:
+                text = front_matter(_LATER_PAGE, text)
+            out.pages.append(OutPage(path=path, text=text, in_nav=False))
         feed_rows.append(
             {
                 "title": feed.title,
@@ -438,7 +454,8 @@ def generate(
                 OutPage(
                     path=path,
                     text=front_matter(
-                        {"title": rule.label, "description": rule.description},
+                        {"title": rule.label, "description": rule.description}
+                        | ({} if path == tag_page else _LATER_PAGE),
                         _render(
                             "tag.md.j2",
                             tag=rule,

@@ -15,7 +15,7 @@ import pickle
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -113,3 +113,71 @@ def map_forked(
     finally:
         _work, _function = (), None
     return results
+
+
+def _send(function: Callable[[], Any], sender: Any) -> None:
+    try:
+        outcome: Any = function()
+    except Exception as error:  # raised again in the parent
+        outcome = _Failed(error)
+    sender.send(outcome)
+    sender.close()
+
+
+class Background(Generic[R]):
+    """A call running in a forked child while this process goes on; :meth:`result`
+    waits for it. Where forking is unsafe (see :func:`can_fork`), the call is made by
+    :meth:`result` itself, in this process."""
+
+    def __init__(self, function: Callable[[], R]) -> None:
+        self._function = function
+        self._process: Any = None
+        self._receiver: Any = None
+        if can_fork():
+            context = multiprocessing.get_context("fork")
+            self._receiver, sender = context.Pipe(duplex=False)
+            # A plain process, not a pool: a pool's threads would keep this process from
+            # forking workers (can_fork) until it is closed.
+            self._process = context.Process(target=_send, args=(function, sender), daemon=True)
+            self._process.start()
+            sender.close()
+
+    @property
+    def forked(self) -> bool:
+        """Whether the call runs in a child."""
+        return self._process is not None
+
+    def result(self) -> R:
+        """The call's result, once it is done (to be asked once); its exception is
+        raised here.
+
+        Raises:
+            RuntimeError: The child stopped without a result (killed, for instance).
+        """
+        if self._process is None:
+            return self._function()
+        try:
+            outcome = self._receiver.recv()
+        except EOFError:
+            self._process.join()
+            code = self._process.exitcode
+            self._process = None
+            raise RuntimeError(
+                f"le processus de travail s'est arrêté sans résultat (code {code})"
+            ) from None
+        finally:
+            self._receiver.close()
+        self._process.join()
+        self._process = None
+        if isinstance(outcome, _Failed):
+            raise outcome.error
+        result: R = outcome
+        return result
+
+    def cancel(self) -> None:
+        """Stop the child, if it still runs (the call's work is lost)."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._receiver.close()
+            self._process = None

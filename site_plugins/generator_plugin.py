@@ -6,12 +6,15 @@ its pages to MkDocs as generated files. Pages are written to a cache folder firs
 a build with no input changed reuses them (:mod:`generator.build_cache`).
 
 The site's own feeds (:mod:`generator.feeds_out`) are made the same way: each rendered
-post, feed item and knowledge-base page is collected in ``on_page_content``, and the
-feeds are written in ``on_post_build``; every page's ``<head>`` links them.
+post, feed item and knowledge-base page is collected in ``on_page_content``; once all are
+converted (``on_env``) the feeds are written in a child process while MkDocs renders the
+templates, and ``on_post_build`` waits for it. Every page's ``<head>`` links them.
 """
 
 from __future__ import annotations
 
+import posixpath
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,8 +30,21 @@ from mkdocs.structure.pages import Page
 from generator import catalog, excerpts, feeds_out, raw_html
 from generator.build_cache import site_pages
 from generator.errors import GeneratorError
+from generator.parallel import Background
 
 log = get_plugin_logger(__name__)
+
+
+def _resolver(page: Page, files: Files) -> Callable[[str], str | None]:
+    """The URL, relative to ``page``, of a ``.md`` path relative to its source (as MkDocs
+    resolves the links of Markdown), or ``None`` where no page of the site has that path."""
+    folder = posixpath.dirname(page.file.src_uri)
+
+    def resolve(path: str) -> str | None:
+        target = files.get_file_from_path(posixpath.normpath(posixpath.join(folder, path)))
+        return None if target is None else target.url_relative_to(page.file)
+
+    return resolve
 
 
 class GeneratorConfig(base.Config):
@@ -62,8 +78,12 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         """The items' pages as MkDocs rendered them, for the feeds."""
         self.feed_tags: list[feeds_out.TagInfo] = []
         self.feed_dates: dict[str, datetime] = {}
-        self.raw_html: dict[str, str] = {}
-        """Feed items' HTML set aside during their Markdown conversion, by page."""
+        self.feeds_job: Background[int] | None = None
+        """The feeds being written, from ``on_env`` to ``on_post_build``."""
+        self.generated: set[str] = set()
+        """The source paths of the generated pages."""
+        self.raw_html: dict[str, list[raw_html.Block]] = {}
+        """HTML set aside during the Markdown conversion of generated pages, by page."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -100,6 +120,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
             report(warning)
         self.feed_tags = list(generated.tags)
         self.feed_dates = dict(generated.dates)
+        self.generated = {page.path for page in generated.pages}
         for page in generated.pages:
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(
@@ -123,28 +144,34 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Each `mkdocs serve` rebuild collects the pages afresh.
+        self.feeds_job = None
         self.rendered = []
         self.raw_html = {}
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        # A feed item's HTML skips the Markdown conversion (generator/raw_html.py).
-        if feeds_out.page_kind(page.file.src_uri) is not feeds_out.Kind.FEED_ITEM:
+        # The HTML of generated pages skips the Markdown conversion (generator/raw_html.py);
+        # an editor's post is converted whole.
+        src_uri = page.file.src_uri
+        if src_uri not in self.generated or src_uri.startswith(catalog.POSTS_URI + "/"):
             return None
-        markdown, html = raw_html.set_aside(markdown)
-        if html is not None:
-            self.raw_html[page.file.src_uri] = html
+        markdown, blocks = raw_html.set_aside(markdown)
+        if blocks:
+            self.raw_html[src_uri] = blocks
         return markdown
 
-    # First of the on_page_content hooks: the others see the page with its item's HTML.
+    # First of the on_page_content hooks: the others see the page with its HTML put back.
     @event_priority(100)
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         src_uri = page.file.src_uri
-        if src_uri in self.raw_html:
-            html = raw_html.put_back(html, self.raw_html.pop(src_uri))
+        blocks = self.raw_html.pop(src_uri, None)
+        if blocks:
+            html, unknown = raw_html.put_back(html, blocks, _resolver(page, files))
+            for target in unknown:
+                log.warning(f"{src_uri} : lien vers « {target} », page introuvable")
         # A --dirty build writes no feeds (on_post_build): nothing to collect.
         if self.dirty or not self._feeds_on(config) or not page.canonical_url:
             return html
@@ -167,8 +194,11 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         # Every page is rendered by now: a post's Markdown is only read again for its
         # excerpts on the blog's listings, which need its beginning alone.
+        if not self.config.enabled:
+            return None
+        self._start_feeds(config)
         blog = config.plugins.get("material/blog")
-        if not self.config.enabled or blog is None:
+        if blog is None:
             return None
         separator = str(blog.config.get("post_excerpt_separator", excerpts.SEPARATOR))
         prefix = catalog.POSTS_URI + "/"
@@ -192,8 +222,31 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         )
         return output.replace("</head>", head + "</head>", 1)
 
+    def _write_feeds(self, config: MkDocsConfig) -> int:
+        # Each feed is written as soon as it is made: together they weigh hundreds of
+        # megabytes on a site of thousands of items.
+        specs = feeds_out.feed_specs(
+            feeds_out.feed_pages(self.rendered),
+            site_url=config.site_url or "",
+            site_name=config.site_name,
+            site_description=config.site_description or config.site_name,
+            tags=self.feed_tags,
+        )
+        self.rendered = []  # hundreds of megabytes on a large site
+        return feeds_out.write_feeds(specs, Path(config.site_dir), built=datetime.now(UTC))
+
+    def _start_feeds(self, config: MkDocsConfig) -> None:
+        # Every page is converted by now, and the feeds need nothing else: they are
+        # written in a child process while MkDocs renders the pages' templates
+        # (generator/parallel.py; in this process, at the end, under `mkdocs serve`).
+        if self._feeds_on(config) and not self.dirty:
+            self.feeds_job = Background(lambda: self._write_feeds(config))
+            if self.feeds_job.forked:
+                self.rendered = []
+
     def on_post_build(self, *, config: MkDocsConfig, **kwargs: Any) -> None:
         # Nothing survives from one `mkdocs serve` rebuild to the next but the cache on disk.
+        job, self.feeds_job = self.feeds_job, None
         if not (self.config.enabled and self.config.feeds):
             return None
         if not config.site_url:
@@ -205,16 +258,11 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
             # Only the changed pages were rendered: the feeds would miss the others.
             log.info("construction partielle (--dirty) : flux RSS et JSON non mis à jour")
             return None
-        # Each feed is written as soon as it is made: together they weigh hundreds of
-        # megabytes on a site of thousands of items.
-        specs = feeds_out.feed_specs(
-            feeds_out.feed_pages(self.rendered),
-            site_url=config.site_url,
-            site_name=config.site_name,
-            site_description=config.site_description or config.site_name,
-            tags=self.feed_tags,
-        )
-        self.rendered = []  # hundreds of megabytes on a large site
-        written = feeds_out.write_feeds(specs, Path(config.site_dir), built=datetime.now(UTC))
-        log.debug("%d flux écrits", written)
+        if job is not None:
+            log.debug("%d flux écrits", job.result())
         return None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.feeds_job is not None:
+            self.feeds_job.cancel()
+            self.feeds_job = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -31,7 +32,8 @@ def test_paginate_splits_and_links_pages() -> None:
     ]
     _, chunk, pager = pages[1]
     assert chunk[0]["href"] == "../../../veille/f/50.md"
-    assert "[← Plus récents](../../events.md)" in pager and "[Plus anciens →](3.md)" in pager
+    assert '<a href="../../events.md">← Plus récents</a>' in pager
+    assert '<a href="3.md">Plus anciens →</a>' in pager
 
 
 def test_a_large_feed_is_listed_on_several_pages_out_of_the_nav() -> None:
@@ -47,6 +49,24 @@ def test_a_large_feed_is_listed_on_several_pages_out_of_the_nav() -> None:
     first = next(p for p in generated.pages if p.path == "veille/framablog/index.md")
     assert first.text is not None and "item-000.md" in first.text and "item-050" not in first.text
     assert all(not p.in_nav for p in generated.pages if p.path.startswith("veille/framablog/"))
+    # Search finds the listing by its first page only.
+    later = next(p for p in generated.pages if p.path == "veille/framablog/page/2.md")
+    assert later.text is not None and later.text.startswith("---\nsearch:\n  exclude: true\n")
+    assert not first.text.startswith("---")
+
+
+def test_search_finds_a_tag_page_by_its_title_not_by_its_listing(built_project: Path) -> None:
+    site = built_project / "site"
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = {doc["location"]: doc for doc in index["docs"]}
+    html = (site / "themes" / "open-source-ai" / "index.html").read_text(encoding="utf-8")
+    listed = re.findall(r'<td><a href="../../(veille/[^"]+)">([^<]+)</a></td>', html)
+    assert listed
+    tag_page = docs["themes/open-source-ai/"]
+    assert tag_page["title"] == "IA open source" and "Modèles" in tag_page["text"]
+    for location, title in listed:
+        assert docs[location]["title"] == title
+        assert title not in tag_page["text"]
 
 
 def test_hostile_feed_content_never_reaches_the_built_html(site_copy: Path) -> None:

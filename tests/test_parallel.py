@@ -121,3 +121,48 @@ def test_tagging_in_two_processes_gives_the_same_decisions() -> None:
     assert list(spread.decisions) == [entry.id for entry in entries]
     assert spread.decisions == alone.decisions
     assert any(spread.tags_of(entry.id) for entry in entries)
+
+
+def test_a_background_call_runs_in_a_child_while_this_process_goes_on(tmp_path: Path) -> None:
+    started = tmp_path / "started"
+    go_on = tmp_path / "go-on"
+
+    def call() -> int:
+        started.touch()
+        while not go_on.exists():  # only this process can let it finish
+            pass
+        return os.getpid()
+
+    job = parallel.Background(call)
+    assert job.forked
+    while not started.exists():
+        pass
+    # The child waits for this process: the call really runs beside it.
+    go_on.touch()
+    pid = job.result()
+    assert pid != os.getpid()
+    # No thread is left behind: workers can still be forked.
+    assert parallel.can_fork()
+
+
+def test_a_background_error_is_raised_by_result_and_cancel_stops_the_child() -> None:
+    failing = parallel.Background(lambda: _fail_on_last(ITEMS - 1))
+    with pytest.raises(ValueError, match="élément"):
+        failing.result()
+    waiting = parallel.Background(lambda: threading.Event().wait())
+    waiting.cancel()
+    assert not waiting.forked
+
+
+def test_with_a_thread_running_the_background_call_waits_for_result() -> None:
+    calls: list[int] = []
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        job = parallel.Background(lambda: calls.append(os.getpid()) or len(calls))
+        assert not job.forked and calls == []
+        assert job.result() == 1 and calls == [os.getpid()]
+    finally:
+        stop.set()
+        thread.join()

@@ -1,28 +1,61 @@
-"""A feed item's HTML kept out of the Markdown conversion, and put back after it."""
+"""HTML kept out of the Markdown conversion, and put back after it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from generator import raw_html
+import markdown
 
-ITEM = "<p>Un <em>article</em> &amp; ses <a href='https://example.org/'>liens</a></p>"
+from generator import raw_html
+from generator.raw_html import Part
+
+ITEM = (
+    "<p>Un <em>article</em> &amp; ses <a href='https://example.org/'>liens</a> "
+    '<a href="x.md">x</a></p>'
+)
+OWN = (
+    '<p>Thèmes : <a href="../../themes/events.md">Événements</a>, <a href="../nulle.md#a">?</a></p>'
+)
+URLS = {"../../themes/events.md": "../../../themes/events/"}
 
 
 def test_set_aside_and_put_back_give_the_html_unchanged() -> None:
     page = f'# Titre\n\n<div class="x">\n{raw_html.wrap(ITEM)}\n</div>\n\nSuite.\n'
-    markdown, html = raw_html.set_aside(page)
-    assert html == ITEM
-    assert ITEM not in markdown and raw_html.END not in markdown
-    rendered = markdown.replace("# Titre", "<h1>Titre</h1>")
-    assert raw_html.put_back(rendered, html) == page.replace("# Titre", "<h1>Titre</h1>").replace(
-        raw_html.wrap(ITEM), ITEM
+    markdown_text, blocks = raw_html.set_aside(page)
+    assert blocks == [(Part(ITEM, linked=False),)]
+    assert ITEM not in markdown_text and raw_html.END not in markdown_text
+    rendered = markdown_text.replace("# Titre", "<h1>Titre</h1>")
+    assert raw_html.put_back(rendered, blocks, URLS.get) == (
+        page.replace("# Titre", "<h1>Titre</h1>").replace(raw_html.wrap(ITEM), ITEM),
+        [],
     )
+
+
+def test_only_the_generators_own_links_are_resolved() -> None:
+    page = f"# Titre\n\n{raw_html.wrap_linked(OWN)}{raw_html.wrap(ITEM)}\n"
+    markdown_text, blocks = raw_html.set_aside(page)
+    # Parts written one after the other share a placeholder.
+    assert len(blocks) == 1 and [part.linked for part in blocks[0]] == [True, False]
+    html, unknown = raw_html.put_back(markdown.markdown(markdown_text), blocks, URLS.get)
+    assert '<a href="../../../themes/events/">Événements</a>' in html
+    # A missing page is reported, its link left as written; an item's links are untouched.
+    assert unknown == ["../nulle.md"] and 'href="../nulle.md#a"' in html
+    assert ITEM in html and "infolettre:" not in html
+
+
+def test_links_keep_their_anchor_and_other_urls_stay() -> None:
+    html = (
+        '<a href="a.md#s">1</a> <a href="https://x.org/a.md">2</a> <a href="/a.md">3</a> '
+        '<a href="#a.md">4</a> <a href="a.md?x=1">5</a>'
+    )
+    resolved, unknown = raw_html.resolve_links(html, lambda path: f"/{path[:-3]}/")
+    assert resolved == html.replace('href="a.md#s"', 'href="/a/#s"')
+    assert unknown == []
 
 
 def test_markdown_without_both_markers_is_left_alone() -> None:
     for page in ("# Titre\n", f"{raw_html.START} début sans fin"):
-        assert raw_html.set_aside(page) == (page, None)
+        assert raw_html.set_aside(page) == (page, [])
 
 
 def test_built_item_pages_hold_their_html_and_no_marker(built_project: Path) -> None:
@@ -33,4 +66,6 @@ def test_built_item_pages_hold_their_html_and_no_marker(built_project: Path) -> 
         html = path.read_text(encoding="utf-8")
         body = html.split('<div class="feed-item-content">', 1)[1].split("</div>", 1)[0]
         assert "<p>" in body, path
-        assert "infolettre:html" not in html, path
+        assert "infolettre:" not in html, path
+        # The themes' links lead to the themes' pages.
+        assert 'href="../../../themes/' in html, path
