@@ -181,3 +181,88 @@ class Background(Generic[R]):
             self._process.join()
             self._receiver.close()
             self._process = None
+
+
+def _serve(function: Callable[[Any], Any], items: Any, results: Any) -> None:
+    done: list[Any] = []
+    failed: _Failed | None = None
+    while (message := items.recv()) is not None:
+        if failed is None:  # after an error, the items are only drained
+            try:
+                done.append(function(message[0]))
+            except Exception as error:  # raised again in the parent
+                failed = _Failed(error)
+    results.send(failed if failed is not None else done)
+    results.close()
+
+
+class Worker(Generic[T, R]):
+    """Items handed one at a time to a forked child, which applies ``function`` to each
+    while this process goes on; :meth:`results` waits for the last. Where forking is
+    unsafe (see :func:`can_fork`), each item is done here as it is handed."""
+
+    def __init__(self, function: Callable[[T], R]) -> None:
+        self._function = function
+        self._done: list[R] = []
+        self._process: Any = None
+        self._items: Any = None
+        self._results: Any = None
+        if can_fork():
+            context = multiprocessing.get_context("fork")
+            items_out, self._items = context.Pipe(duplex=False)
+            self._results, results_in = context.Pipe(duplex=False)
+            self._process = context.Process(
+                target=_serve, args=(function, items_out, results_in), daemon=True
+            )
+            self._process.start()
+            items_out.close()
+            results_in.close()
+
+    @property
+    def forked(self) -> bool:
+        """Whether the items go to a child."""
+        return self._process is not None
+
+    def send(self, item: T) -> None:
+        """Hand ``item`` over (pickled to the child, which may make this wait a little
+        when it is behind)."""
+        if self._process is None:
+            self._done.append(self._function(item))
+        else:
+            self._items.send((item,))
+
+    def results(self) -> list[R]:
+        """``function``'s results for the items, in the order they were handed (to be
+        asked once); an exception raised for one of them is raised here.
+
+        Raises:
+            RuntimeError: The child stopped without its results (killed, for instance).
+        """
+        if self._process is None:
+            return self._done
+        process, self._process = self._process, None
+        try:
+            self._items.send(None)
+            outcome = self._results.recv()
+        except (EOFError, BrokenPipeError):
+            process.join()
+            raise RuntimeError(
+                f"le processus de travail s'est arrêté sans résultat (code {process.exitcode})"
+            ) from None
+        finally:
+            self._items.close()
+            self._results.close()
+        process.join()
+        if isinstance(outcome, _Failed):
+            raise outcome.error
+        done: list[R] = outcome
+        return done
+
+    def cancel(self) -> None:
+        """Stop the child, if it still runs (its work is lost)."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._items.close()
+            self._results.close()
+            self._process = None

@@ -28,14 +28,8 @@ START = "<!-- infolettre:html -->"
 LINKED_START = "<!-- infolettre:html liens -->"
 """Opens the generator's own HTML, whose ``.md`` links are resolved."""
 END = "<!-- /infolettre:html -->"
+_OPENING = "<!-- infolettre:html"
 
-_PART = re.compile(
-    re.escape("<!-- infolettre:html") + r"(?P<linked> liens)? -->(?P<html>.*?)" + re.escape(END),
-    re.DOTALL,
-)
-# Parts written one after the other make one block, with one placeholder: the conversion
-# would put a line break between two placeholders.
-_BLOCK = re.compile(f"(?:{_PART.pattern})+", re.DOTALL)
 _PLACE = re.compile(r"<!-- infolettre:bloc (\d+) -->")
 # A link to a page of the site, as the generator writes it: a relative path to a
 # Markdown file, with an optional anchor (never a scheme, a root path or a query).
@@ -72,22 +66,39 @@ def wrap_linked(html: str) -> str:
 def set_aside(markdown: str) -> tuple[str, list[Block]]:
     """The Markdown with each marked block replaced by a placeholder, and the blocks.
 
+    Parts written one after the other make one block, with one placeholder: the
+    conversion would put a line break between two placeholders.
+
     Returns:
         ``(markdown, [])`` when the page has no complete block.
     """
-    if "<!-- infolettre:html" not in markdown:
-        return markdown, []
     blocks: list[Block] = []
-
-    def aside(match: re.Match[str]) -> str:
-        blocks.append(
-            tuple(
-                Part(part["html"], part["linked"] is not None) for part in _PART.finditer(match[0])
-            )
-        )
-        return place(len(blocks) - 1)
-
-    return _BLOCK.sub(aside, markdown), blocks
+    pieces: list[str] = []
+    done = 0  # where the Markdown not yet copied to `pieces` starts
+    # str.find rather than a regular expression: an item's text is thousands of characters.
+    start = markdown.find(_OPENING)
+    while start >= 0:
+        parts: list[Part] = []
+        end = start
+        while markdown.startswith(_OPENING, end):
+            linked = markdown.startswith(LINKED_START, end)
+            opened = end + len(LINKED_START if linked else START)
+            if not markdown.startswith(LINKED_START if linked else START, end):
+                break
+            close = markdown.find(END, opened)
+            if close < 0:
+                break
+            parts.append(Part(markdown[opened:close], linked))
+            end = close + len(END)
+        if parts:
+            pieces += [markdown[done:start], place(len(blocks))]
+            blocks.append(tuple(parts))
+            done = end
+        start = markdown.find(_OPENING, max(end, start + 1))
+    if not blocks:
+        return markdown, []
+    pieces.append(markdown[done:])
+    return "".join(pieces), blocks
 
 
 def resolve_links(html: str, resolve: Callable[[str], str | None]) -> tuple[str, list[str]]:

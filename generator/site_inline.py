@@ -5,6 +5,9 @@ thousands. A rebuild writes mostly the same bytes again, so what :func:`page_inl
 found is kept in a cache file by the digest of each page's bytes, along with the digest
 of the code that found it; a page is parsed again only when its bytes (or that code)
 changed. The cache is disposable: a missing or damaged file means parsing everything.
+
+During a build, :class:`PageScanner` reads the pages the cache does not know as they are
+rendered, in a child process, so that the parsing overlaps MkDocs' own work.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 
 from . import netlify_headers
 from .netlify_headers import PageInline, pack_inline, page_inline, unpack_inline
-from .parallel import map_forked
+from .parallel import Worker, map_forked
 
 
 def _code_digest() -> str:
@@ -45,29 +48,36 @@ def _save(cache_file: Path, code: str, pages: Mapping[str, Any]) -> None:
     os.replace(partial, cache_file)
 
 
+def _digest(html: bytes) -> str:
+    return hashlib.blake2b(html, digest_size=20).hexdigest()
+
+
 def _scan(path: Path, known: Mapping[str, Any]) -> tuple[str, Any]:
     html = path.read_bytes()
-    digest = hashlib.blake2b(html, digest_size=20).hexdigest()
+    digest = _digest(html)
     packed = known.get(digest)
     if packed is None:
         packed = pack_inline(page_inline(html.decode("utf-8")))
     return digest, packed
 
 
-def scan_site(site_dir: Path, *, cache_file: Path | None = None) -> list[tuple[str, PageInline]]:
+def scan_site(
+    site_dir: Path, *, cache_file: Path | None = None, found: Mapping[str, Any] | None = None
+) -> list[tuple[str, PageInline]]:
     """``(path, inline code)`` of every HTML page under ``site_dir``, by path.
 
     Args:
         site_dir: The built site.
         cache_file: Where to remember what was found (``None``: parse every page).
+        found: What a :class:`PageScanner` found, by digest of the page's bytes.
     """
     code = _code_digest()
-    known = _load(cache_file, code)
+    known = _load(cache_file, code) | dict(found or {})
     paths = sorted(site_dir.rglob("*.html"))
-    found = map_forked(lambda path: _scan(path, known), paths)
+    scanned = map_forked(lambda path: _scan(path, known), paths)
     pages: list[tuple[str, PageInline]] = []
     keep: dict[str, Any] = {}
-    for path, (digest, packed) in zip(paths, found, strict=True):
+    for path, (digest, packed) in zip(paths, scanned, strict=True):
         try:
             inline = unpack_inline(packed)
         except (ValueError, TypeError):  # a damaged entry of the cache
@@ -78,3 +88,48 @@ def scan_site(site_dir: Path, *, cache_file: Path | None = None) -> list[tuple[s
     if cache_file is not None:
         _save(cache_file, code, keep)
     return pages
+
+
+def _scan_handed(handed: tuple[str, str]) -> tuple[str, Any]:
+    digest, html = handed
+    return digest, pack_inline(page_inline(html))
+
+
+class PageScanner:
+    """Pages read while the site is being rendered, in a child process.
+
+    Each page is handed over (:meth:`add`) as it is rendered; a child process reads those
+    the cache does not know while the build goes on (:class:`generator.parallel.Worker`).
+    :meth:`finish` then scans the written site with :func:`scan_site`, which only checks
+    that each file's bytes are those of a page already read: a page changed after it was
+    handed, or never handed (the 404 page), is read then.
+    """
+
+    def __init__(self, cache_file: Path | None = None) -> None:
+        self.cache_file = cache_file
+        self._known = _load(cache_file, _code_digest())
+        self._handed: set[str] = set()
+        self._worker: Worker[tuple[str, str], tuple[str, Any]] | None = None
+
+    def add(self, html: str) -> None:
+        """Hand over a rendered page, as it will be written."""
+        digest = _digest(html.encode("utf-8", "xmlcharrefreplace"))  # as MkDocs writes it
+        if digest in self._known or digest in self._handed:
+            return
+        self._handed.add(digest)
+        if self._worker is None:
+            self._worker = Worker(_scan_handed)
+        self._worker.send((digest, html))
+
+    def finish(self, site_dir: Path) -> list[tuple[str, PageInline]]:
+        """What :func:`scan_site` returns for ``site_dir``, with the pages handed over
+        already read."""
+        worker, self._worker = self._worker, None
+        found = dict(worker.results()) if worker is not None else {}
+        return scan_site(site_dir, cache_file=self.cache_file, found=found)
+
+    def cancel(self) -> None:
+        """Stop the child process (the build failed)."""
+        if self._worker is not None:
+            self._worker.cancel()
+            self._worker = None

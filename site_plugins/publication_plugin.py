@@ -37,7 +37,7 @@ from generator.netlify_headers import headers_from_inline
 from generator.redirects import legacy_redirects, redirects_file
 from generator.share_meta import share_info, share_tags
 from generator.site_config import PublicationSettings, publication_settings
-from generator.site_inline import scan_site
+from generator.site_inline import PageScanner
 from generator.subscription import subscription_page
 
 log = get_plugin_logger(__name__)
@@ -69,6 +69,16 @@ class PublicationPlugin(BasePlugin[PublicationConfig]):
     def __init__(self) -> None:
         self.content_dir: Path | None = None
         self.settings = PublicationSettings()
+        self.scanner: PageScanner | None = None
+        """Reads each rendered page's inline code, from the first page to the post-build."""
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.scanner = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.scanner is not None:
+            self.scanner.cancel()
+            self.scanner = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -120,10 +130,24 @@ class PublicationPlugin(BasePlugin[PublicationConfig]):
         return files
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        if not (self.config.enabled and self.config.share_meta and config.site_url):
+        if not self.config.enabled:
             return None
+        output = self._share_tags(output, page, config)
+        # The page's inline code is read now, beside the build (generator/site_inline.py).
+        if self.config.netlify:
+            if self.scanner is None:
+                self.scanner = PageScanner(self._cache_file(config))
+            self.scanner.add(output)
+        return output
+
+    def _cache_file(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path).parent / self.config.cache_dir / "inline.json"
+
+    def _share_tags(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if not (self.config.share_meta and config.site_url):
+            return output
         if "</head>" not in output or not page.canonical_url:
-            return None
+            return output
         meta = page.meta
         article = page.file.src_uri.startswith(catalog.POSTS_URI + "/")
         created = (
@@ -150,8 +174,10 @@ class PublicationPlugin(BasePlugin[PublicationConfig]):
         if not (self.config.enabled and self.config.netlify) or self.content_dir is None:
             return None
         site_dir = Path(config.site_dir)
-        cache = Path(config.config_file_path).parent / self.config.cache_dir / "inline.json"
-        headers = headers_from_inline(scan_site(site_dir, cache_file=cache))
+        scanner, self.scanner = self.scanner, None
+        if scanner is None:
+            scanner = PageScanner(self._cache_file(config))
+        headers = headers_from_inline(scanner.finish(site_dir))
         for problem in headers.problems:
             log.warning("code JavaScript en ligne que la politique CSP bloquerait : %s", problem)
         (site_dir / "_headers").write_text(headers.text, encoding="utf-8")

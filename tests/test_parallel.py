@@ -166,3 +166,40 @@ def test_with_a_thread_running_the_background_call_waits_for_result() -> None:
     finally:
         stop.set()
         thread.join()
+
+
+def test_a_worker_reads_items_in_a_child_as_they_come() -> None:
+    worker: parallel.Worker[int, tuple[int, int]] = parallel.Worker(lambda n: (n * n, os.getpid()))
+    assert worker.forked
+    for n in range(ITEMS):
+        worker.send(n)
+    results = worker.results()
+    assert [square for square, _ in results] == [n * n for n in range(ITEMS)]
+    assert {pid for _, pid in results} != {os.getpid()}
+    assert parallel.can_fork()
+
+
+def test_a_worker_error_is_raised_by_results_and_cancel_stops_it() -> None:
+    failing: parallel.Worker[int, int] = parallel.Worker(_fail_on_last)
+    for n in range(ITEMS):
+        failing.send(n)
+    with pytest.raises(ValueError, match=f"élément {ITEMS - 1}"):
+        failing.results()
+    waiting: parallel.Worker[int, int] = parallel.Worker(_pid)
+    waiting.cancel()
+    assert not waiting.forked
+
+
+def test_with_a_thread_running_a_worker_does_each_item_as_it_is_handed() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        worker: parallel.Worker[int, int] = parallel.Worker(_pid)
+        assert not worker.forked
+        worker.send(1)
+        worker.send(2)
+        assert worker.results() == [os.getpid(), os.getpid()]
+    finally:
+        stop.set()
+        thread.join()

@@ -69,3 +69,16 @@ def test_built_item_pages_hold_their_html_and_no_marker(built_project: Path) -> 
         assert "infolettre:" not in html, path
         # The themes' links lead to the themes' pages.
         assert 'href="../../../themes/' in html, path
+
+
+def test_blocks_apart_get_a_placeholder_each() -> None:
+    page = f"{raw_html.wrap('<b>1</b>')}\n\nTexte\n\n{raw_html.wrap_linked('<i>2</i>')}\n"
+    markdown_text, blocks = raw_html.set_aside(page)
+    assert markdown_text == f"{raw_html.place(0)}\n\nTexte\n\n{raw_html.place(1)}\n"
+    assert blocks == [(Part("<b>1</b>", False),), (Part("<i>2</i>", True),)]
+    assert raw_html.put_back(markdown_text, blocks) == (
+        page.replace(raw_html.START, "")
+        .replace(raw_html.LINKED_START, "")
+        .replace(raw_html.END, ""),
+        [],
+    )

@@ -83,3 +83,27 @@ def test_a_damaged_cache_entry_is_read_again(tmp_path: Path) -> None:
     assert site_inline.scan_site(site, cache_file=cache) == expected
     # … and remembered right this time.
     assert json.loads(cache.read_text(encoding="utf-8"))["pages"] != data["pages"]
+
+
+def test_pages_handed_during_the_build_are_read_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _site(tmp_path / "site")
+    scanner = site_inline.PageScanner(tmp_path / "inline.json")
+    for html in PAGES.values():
+        scanner.add(html)
+    # The child read them: this process parses nothing at the end.
+    monkeypatch.setattr(site_inline, "page_inline", _refuse)
+    assert scanner.finish(site) == [(path, page_inline(PAGES[path])) for path in sorted(PAGES)]
+
+
+def test_a_page_changed_after_it_was_handed_is_read_from_the_site(tmp_path: Path) -> None:
+    site = _site(tmp_path / "site")
+    scanner = site_inline.PageScanner(tmp_path / "inline.json")
+    for html in PAGES.values():
+        scanner.add(html)
+    # Another hook changed the page after it was handed: the written bytes count.
+    (site / "index.html").write_text("<script>var c = 3;</script>", encoding="utf-8")
+    pages = dict(scanner.finish(site))
+    assert pages["index.html"].scripts == ("var c = 3;",)
+    assert pages["a/index.html"] == page_inline(PAGES["a/index.html"])
