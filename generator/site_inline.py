@@ -90,46 +90,72 @@ def scan_site(
     return pages
 
 
-def _scan_handed(handed: tuple[str, str]) -> tuple[str, Any]:
-    digest, html = handed
-    return digest, pack_inline(page_inline(html))
+BATCH = 32
+"""Pages handed over to the child process at a time."""
+
+
+def _read_written(paths: list[str], known: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """``(digest, inline code)`` of each page at ``paths`` that is there and whose bytes
+    the cache does not know (:func:`scan_site` has the last word in any case)."""
+    found = []
+    for path in paths:
+        try:
+            html = Path(path).read_bytes()
+        except OSError:
+            continue
+        digest = _digest(html)
+        if digest not in known:
+            found.append((digest, pack_inline(page_inline(html.decode("utf-8")))))
+    return found
 
 
 class PageScanner:
-    """Pages read while the site is being rendered, in a child process.
+    """Pages read while the site is being built, in a child process.
 
-    Each page is handed over (:meth:`add`) as it is rendered; a child process reads those
-    the cache does not know while the build goes on (:class:`generator.parallel.Worker`).
-    :meth:`finish` then scans the written site with :func:`scan_site`, which only checks
-    that each file's bytes are those of a page already read: a page changed after it was
-    handed, or never handed (the 404 page), is read then.
+    Each page is handed over (:meth:`add`) as it is rendered, by the path it is written
+    to. Once it is written (when the next page is handed, or at the end), a child process
+    reads it, unless the cache knows its bytes, while the build goes on
+    (:class:`generator.parallel.Worker`). :meth:`finish` then scans the site with
+    :func:`scan_site`, which checks each file's bytes against what was read: a page
+    changed after it was read, or never handed (the 404 page), is read then.
     """
 
     def __init__(self, cache_file: Path | None = None) -> None:
         self.cache_file = cache_file
         self._known = _load(cache_file, _code_digest())
-        self._handed: set[str] = set()
-        self._worker: Worker[tuple[str, str], tuple[str, Any]] | None = None
+        self._pending: list[str] = []
+        self._worker: Worker[list[str], list[tuple[str, Any]]] | None = None
 
-    def add(self, html: str) -> None:
-        """Hand over a rendered page, as it will be written."""
-        digest = _digest(html.encode("utf-8", "xmlcharrefreplace"))  # as MkDocs writes it
-        if digest in self._known or digest in self._handed:
-            return
-        self._handed.add(digest)
+    def add(self, path: Path) -> None:
+        """Hand over the page about to be written at ``path``."""
+        self._pending.append(str(path))
+        # The pages before it are written by now: handed over by batches (one message
+        # per page cost more than the reading saved).
+        if len(self._pending) > BATCH:
+            self._send(self._pending[:-1])
+            self._pending = self._pending[-1:]
+
+    def _send(self, paths: list[str]) -> None:
         if self._worker is None:
-            self._worker = Worker(_scan_handed)
-        self._worker.send((digest, html))
+            known = self._known
+            self._worker = Worker(lambda written: _read_written(written, known))
+        self._worker.send(paths)
 
     def finish(self, site_dir: Path) -> list[tuple[str, PageInline]]:
         """What :func:`scan_site` returns for ``site_dir``, with the pages handed over
         already read."""
+        if self._pending:
+            self._send(self._pending)
+            self._pending = []
         worker, self._worker = self._worker, None
-        found = dict(worker.results()) if worker is not None else {}
+        found: dict[str, Any] = {}
+        for batch in worker.results() if worker else ():
+            found.update(batch)
         return scan_site(site_dir, cache_file=self.cache_file, found=found)
 
     def cancel(self) -> None:
         """Stop the child process (the build failed)."""
+        self._pending = []
         if self._worker is not None:
             self._worker.cancel()
             self._worker = None

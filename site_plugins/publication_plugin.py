@@ -133,11 +133,12 @@ class PublicationPlugin(BasePlugin[PublicationConfig]):
         if not self.config.enabled:
             return None
         output = self._share_tags(output, page, config)
-        # The page's inline code is read now, beside the build (generator/site_inline.py).
+        # The page's inline code is read once it is written, beside the build
+        # (generator/site_inline.py).
         if self.config.netlify:
             if self.scanner is None:
                 self.scanner = PageScanner(self._cache_file(config))
-            self.scanner.add(output)
+            self.scanner.add(Path(page.file.abs_dest_path))
         return output
 
     def _cache_file(self, config: MkDocsConfig) -> Path:

@@ -89,21 +89,25 @@ def test_pages_handed_during_the_build_are_read_beside_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = _site(tmp_path / "site")
+    monkeypatch.setattr(site_inline, "BATCH", 1)  # handed over one at a time
     scanner = site_inline.PageScanner(tmp_path / "inline.json")
-    for html in PAGES.values():
-        scanner.add(html)
-    # The child read them: this process parses nothing at the end.
+    for path in PAGES:
+        scanner.add(site / path)
+    # The child read them (all but the last, handed over at the end): this process
+    # parses nothing more.
     monkeypatch.setattr(site_inline, "page_inline", _refuse)
     assert scanner.finish(site) == [(path, page_inline(PAGES[path])) for path in sorted(PAGES)]
 
 
-def test_a_page_changed_after_it_was_handed_is_read_from_the_site(tmp_path: Path) -> None:
+def test_a_page_changed_after_it_was_read_is_read_again(tmp_path: Path) -> None:
     site = _site(tmp_path / "site")
     scanner = site_inline.PageScanner(tmp_path / "inline.json")
-    for html in PAGES.values():
-        scanner.add(html)
-    # Another hook changed the page after it was handed: the written bytes count.
+    for path in PAGES:
+        scanner.add(site / path)
+    scanner.add(site / "missing" / "index.html")  # never written: nothing to read
+    # Another hook rewrote a page after it was written: the bytes at the end count.
     (site / "index.html").write_text("<script>var c = 3;</script>", encoding="utf-8")
     pages = dict(scanner.finish(site))
     assert pages["index.html"].scripts == ("var c = 3;",)
     assert pages["a/index.html"] == page_inline(PAGES["a/index.html"])
+    assert "missing/index.html" not in pages
