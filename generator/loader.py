@@ -16,11 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import frontmatter
-from .archive import read_feed_archive
+from .archive import read_archives
 from .errors import ContentError
 from .feeds_config import parse_feeds
 from .kb import parse_kb_page
-from .models import Asset, Content, FeedItem, KbPage, Post, Taxonomy
+from .models import Asset, Content, KbPage, Post, Taxonomy
 from .posts import parse_post
 from .taxonomy import parse_taxonomy
 
@@ -100,9 +100,7 @@ def load_content(root: Path) -> Content:
         if feeds_path.is_file()
         else ()
     )
-    items: list[FeedItem] = []
-    for feed in feeds:
-        items.extend(read_feed_archive(root / ARCHIVE_DIR, feed))
+    items = read_archives(root / ARCHIVE_DIR, feeds)
     return Content(
         root=root,
         posts=tuple(load_posts(root)),

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from generator import parallel
+from generator.archive import item_to_text, read_archives, read_feed_archive
 from generator.bench import synthetic_documents
 from generator.catalog import Entry, tag_entries
 from generator.errors import ContentError
-from generator.loader import load_taxonomy
+from generator.loader import load_content, load_taxonomy
 from generator.models import Content, Kind
 from generator.tagger import decide, pack_decisions, unpack_decisions
 
@@ -203,3 +205,23 @@ def test_with_a_thread_running_a_worker_does_each_item_as_it_is_handed() -> None
     finally:
         stop.set()
         thread.join()
+
+
+def test_an_archive_read_on_two_cores_equals_one_read_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = load_content(CONTENT)
+    base = content.items[0]
+    feed = content.feeds[0]
+    items = [
+        replace(base, slug=f"article-{n:04d}", guid=f"g{n}", title=f"Article {n} : l’été")
+        for n in range(ITEMS)
+    ]
+    for item in items:
+        path = tmp_path / feed.id / f"{item.slug}.md"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(item_to_text(item), encoding="utf-8")
+    forked = read_archives(tmp_path, [feed])
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    assert forked == read_archives(tmp_path, [feed]) == read_feed_archive(tmp_path, feed)
+    assert [item.slug for item in forked] == [item.slug for item in items]
