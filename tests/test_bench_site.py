@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from generator.bench_site import FEEDS, parse_size
+from generator.bench_site import FEEDS, html_pages, parse_size
 
 from .conftest import ROOT
 
@@ -50,6 +51,10 @@ def test_a_tiny_benchmark_prints_every_stage() -> None:
         assert line is not None, f"étape absente : {stage}\n{report}"
         assert re.search(r"\d+\.\d\d s", line), line
     assert re.search(r"pic \d+ Mio", report)
+    # The bare site has as many HTML pages as the built one (images are not pages).
+    pages = re.search(r"10 articles, 1 infolettres \((\d+) pages\)", report)
+    bare = re.search(r"MkDocs nu \((\d+) pages\)", report)
+    assert pages and bare and pages[1] == bare[1], report
     assert "ratio build complet / MkDocs nu" in report
     assert "étapes du générateur" in report
 
@@ -63,3 +68,10 @@ def test_sizes_are_checked(text: str) -> None:
 def test_size_parsing() -> None:
     assert parse_size("3000x200") == (3000, 200)
     assert parse_size(f"{FEEDS}x0") == (FEEDS, 0)
+
+
+def test_only_html_files_count_as_pages(tmp_path: Path) -> None:
+    for name in ("index.html", "a/index.html", "a/b/index.html", "a/image.png", "feed_rss.xml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert html_pages(tmp_path) == 3
