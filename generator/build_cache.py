@@ -2,10 +2,11 @@
 
 A build reads ``content/``, tags every entry and renders every page: seconds for a few
 thousand items, paid again by every ``mkdocs build`` and every ``mkdocs serve`` reload.
-The pages are written to a cache folder anyway (Material's blog plugin reads posts from
-disk), so, like Material's social plugin, a manifest beside them records the digest of
-every input, and the next build reuses the pages when the digest is the same and every
-page is still there.
+The pages are kept in a cache folder (Material's blog plugin reads posts from disk, and
+``--dirty`` builds compare file dates), so, like Material's social plugin, a manifest
+beside them records the digest of every input, and the next build reuses the pages when
+the digest is the same and every page is still there. A build can hand fresh pages over
+from memory while a child process writes the folder, manifest last (``defer``).
 
 The digest covers the bytes of every file under ``content/``, the generator's own code
 and templates, the versions of the libraries that shape its output, Python's version and
@@ -25,13 +26,13 @@ import json
 import os
 import platform
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import feeds_out
+from . import catalog, feeds_out
 from .archive import write_many
 from .catalog import DecisionMemo
 from .errors import ContentError
@@ -39,6 +40,7 @@ from .loader import load_content
 from .models import Content, Hit, TagDecision
 from .output import write_pages
 from .pages import generate
+from .parallel import Background
 
 MANIFEST_NAME = "manifest.json"
 TAGS_NAME = "tags.json"
@@ -73,6 +75,12 @@ class SitePages:
     """Why the cached pages could not be reused (empty when they were, or on a first build)."""
     written: int = 0
     """Files written to the cache folder (those whose bytes changed)."""
+    texts: Mapping[str, str] = field(default_factory=dict)
+    """Pages to take from memory, by docs path: with ``defer``, their files are still being
+    written (see :attr:`pending`)."""
+    pending: Background[int] | None = None
+    """The cache still being written in a child process (``defer``): call ``result()``
+    before the process ends; it gives :attr:`written`."""
 
 
 def _files(root: Path) -> Iterator[Path]:
@@ -270,7 +278,12 @@ def _reusable(cache_dir: Path, digest: str, now: datetime) -> tuple[SitePages | 
 
 
 def site_pages(
-    content_dir: Path, cache_dir: Path, *, now: datetime, include_drafts: bool = False
+    content_dir: Path,
+    cache_dir: Path,
+    *,
+    now: datetime,
+    include_drafts: bool = False,
+    defer: bool = False,
 ) -> SitePages:
     """The generator's pages under ``cache_dir/pages``, reused or made afresh.
 
@@ -279,6 +292,11 @@ def site_pages(
         cache_dir: The cache folder: ``pages/`` and ``manifest.json`` live there.
         now: The build time (posts dated later wait).
         include_drafts: Publish drafts and future posts too (``mkdocs serve``).
+        defer: When the pages are made afresh, write to the cache now only the posts and
+            their files (Material's blog plugin reads them from disk); the other pages
+            come in :attr:`SitePages.texts`, for the renderer to take from memory, and a
+            child process writes the cache while the build goes on
+            (:attr:`SitePages.pending`). Creating thousands of files takes about a second.
 
     Returns:
         The pages and what MkDocs needs besides; ``reused`` says whether the generator
@@ -297,21 +315,33 @@ def site_pages(
     known, problem = load_decisions(cache_dir / TAGS_NAME, code)
     memo = DecisionMemo(known=known)
     generated = generate(content, now=now, include_drafts=include_drafts, tag_memo=memo)
-    written, _ = write_pages(generated.pages, cache_dir / PAGES_DIR)
-    save_decisions(cache_dir / TAGS_NAME, code, memo.used)
     built = SitePages(
         pages=tuple(PageEntry(path=p.path, in_nav=p.in_nav) for p in generated.pages),
         warnings=tuple(generated.warnings),
         tags=tuple(feeds_out.tag_infos(content)),
         dates=feeds_out.page_dates(content),
         note="; ".join(text for text in (note, problem) if text),
-        written=written,
     )
-    _save(
-        cache_dir / MANIFEST_NAME,
-        _manifest(built, digest=digest, until=valid_until(content, now=now)),
-    )
-    return built
+    manifest = _manifest(built, digest=digest, until=valid_until(content, now=now))
+
+    def write() -> int:
+        # The manifest last: it vouches for the pages.
+        written, _ = write_pages(generated.pages, cache_dir / PAGES_DIR)
+        save_decisions(cache_dir / TAGS_NAME, code, memo.used)
+        _save(cache_dir / MANIFEST_NAME, manifest)
+        return written
+
+    if not defer:
+        return replace(built, written=write())
+    posts = catalog.POSTS_URI + "/"
+    in_memory = {
+        page.path: page.text
+        for page in generated.pages
+        if page.text is not None and not page.path.startswith(posts)
+    }
+    now_on_disk = [p for p in generated.pages if p.path not in in_memory]
+    first, _ = write_pages(now_on_disk, cache_dir / PAGES_DIR, prune=False)
+    return replace(built, texts=in_memory, pending=Background(lambda: first + write()))
 
 
 def _save(path: Path, manifest: Mapping[str, Any]) -> None:

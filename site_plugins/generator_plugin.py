@@ -1,9 +1,11 @@
 """MkDocs plugin: run the generator during the build and inject its pages.
 
 All the work is in :mod:`generator`; the hooks only resolve paths, call it, and hand
-its pages to MkDocs as generated files. Pages are written to a cache folder first
-(only those whose bytes changed) because Material's blog plugin reads posts from disk;
-a build with no input changed reuses them (:mod:`generator.build_cache`).
+its pages to MkDocs as generated files. The pages are kept in a cache folder (only the
+files whose bytes changed are written), which a build with no input changed reuses
+(:mod:`generator.build_cache`). Fresh pages go to MkDocs from memory while a child process
+writes that folder, but posts, which Material's blog plugin reads from disk, and every
+page of a ``--dirty`` build, which compares file dates, are written first.
 
 The site's own feeds (:mod:`generator.feeds_out`) are made the same way: each rendered
 post, feed item and knowledge-base page is collected in ``on_page_content``; once all are
@@ -78,6 +80,8 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         """The items' pages as MkDocs rendered them, for the feeds."""
         self.feed_tags: list[feeds_out.TagInfo] = []
         self.feed_dates: dict[str, datetime] = {}
+        self.cache_job: Background[int] | None = None
+        """The generator's cache being written, from ``on_files`` to ``on_post_build``."""
         self.feeds_job: Background[int] | None = None
         """The feeds being written, from ``on_env`` to ``on_post_build``."""
         self.generated: set[str] = set()
@@ -105,11 +109,15 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
             return None
         try:
             # Reused from the last build when no input changed (generator/build_cache.py).
+            # Fresh pages are handed over from memory while the cache is written beside
+            # the build; a --dirty build compares the cached files' dates, so they must be
+            # there first.
             generated = site_pages(
                 self.content_dir,
                 self.pages_dir.parent,
                 now=datetime.now(UTC),
                 include_drafts=self.serving and self.config.drafts_on_serve,
+                defer=not self.dirty,
             )
         except GeneratorError as err:
             raise PluginError(str(err)) from err
@@ -118,6 +126,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         report = log.warning if self.config.content_warnings == "warn" else log.info
         for warning in generated.warnings:
             report(warning)
+        self.cache_job = generated.pending
         self.feed_tags = list(generated.tags)
         self.feed_dates = dict(generated.dates)
         self.generated = {page.path for page in generated.pages}
@@ -127,16 +136,19 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
                     f"« {page.path} » existe dans {config.docs_dir} et est aussi produit par "
                     "le générateur : retirez l'un des deux"
                 )
-            files.append(
-                File.generated(
-                    config,
-                    page.path,
-                    abs_src_path=str(self.pages_dir / page.path),
-                    inclusion=InclusionLevel.UNDEFINED
-                    if page.in_nav
-                    else InclusionLevel.NOT_IN_NAV,
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            text = generated.texts.get(page.path)
+            if text is not None:
+                files.append(File.generated(config, page.path, content=text, inclusion=inclusion))
+            else:
+                files.append(
+                    File.generated(
+                        config,
+                        page.path,
+                        abs_src_path=str(self.pages_dir / page.path),
+                        inclusion=inclusion,
+                    )
                 )
-            )
         return files
 
     def _feeds_on(self, config: MkDocsConfig) -> bool:
@@ -144,7 +156,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Each `mkdocs serve` rebuild collects the pages afresh.
-        self.feeds_job = None
+        self.feeds_job = self.cache_job = None
         self.rendered = []
         self.raw_html = {}
 
@@ -246,6 +258,9 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig, **kwargs: Any) -> None:
         # Nothing survives from one `mkdocs serve` rebuild to the next but the cache on disk.
+        cache_job, self.cache_job = self.cache_job, None
+        if cache_job is not None:
+            log.debug("%d pages écrites dans le cache", cache_job.result())
         job, self.feeds_job = self.feeds_job, None
         if not (self.config.enabled and self.config.feeds):
             return None
@@ -263,6 +278,8 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         return None
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.feeds_job is not None:
-            self.feeds_job.cancel()
-            self.feeds_job = None
+        # The cache's manifest is written last: an interrupted cache is never reused.
+        for job in (self.feeds_job, self.cache_job):
+            if job is not None:
+                job.cancel()
+        self.feeds_job = self.cache_job = None

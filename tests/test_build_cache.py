@@ -53,6 +53,32 @@ def test_first_build_writes_what_generate_makes(site_copy: Path, tmp_path: Path)
     assert built.written == len(expected.pages)
 
 
+def test_a_deferred_build_hands_pages_from_memory_and_writes_the_cache_beside(
+    site_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content_dir, cache = site_copy / "content", tmp_path / "cache"
+    expected = generate(load_content(content_dir), now=NOW)
+    built = site_pages(content_dir, cache, now=NOW, defer=True)
+    assert built.pending is not None and built.pending.forked
+    posts = catalog.POSTS_URI + "/"
+    # Posts and their files are on disk at once (Material's blog plugin reads them there);
+    # the other pages come from memory.
+    for page in expected.pages:
+        if page.path.startswith(posts) or page.text is None:
+            assert page.path not in built.texts
+            assert (cache / PAGES_DIR / page.path).is_file(), page.path
+        else:
+            assert built.texts[page.path] == page.text
+    assert built.texts
+    # Once the child is done, the cache is whole, and the next build reuses it.
+    assert built.pending.result() == len(expected.pages)
+    assert (cache / MANIFEST_NAME).is_file()
+    assert _page_files(cache / PAGES_DIR).keys() == {p.path for p in expected.pages}
+    monkeypatch.setattr(build_cache, "generate", _fail)
+    again = site_pages(content_dir, cache, now=NOW, defer=True)
+    assert again.reused and again.pending is None and not again.texts
+
+
 def test_nothing_changed_reuses_every_page_untouched(
     site_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
