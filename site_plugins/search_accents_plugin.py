@@ -3,7 +3,8 @@
 Material's search index (``search/search_index.json``) gets, for each entry, the entry's
 accented words without their accents (:mod:`generator.search_accents` says why Material
 cannot do it itself). The hook only reads the file Material's ``search`` plugin wrote,
-calls the generator, and writes it back.
+calls the generator, and writes it back, in a child process while the other post-build
+hooks run; it waits for it after them.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 
+from generator.parallel import Background
 from generator.search_accents import add_accent_free_field
 
 log = get_plugin_logger(__name__)
@@ -33,23 +35,53 @@ class SearchAccentsConfig(base.Config):
     """Add the accent-free words to the search index."""
 
 
+def fold_index(path: Path) -> None:
+    """Add the accent-free words to the index at ``path``, in place.
+
+    Raises:
+        PluginError: The index cannot be read or is not Material's.
+    """
+    try:
+        index = json.loads(path.read_text(encoding="utf-8"))
+        folded = add_accent_free_field(index)
+    except (OSError, ValueError) as err:
+        raise PluginError(f"{path} : index de recherche illisible : {err}") from err
+    path.write_text(json.dumps(folded, separators=(",", ":")), encoding="utf-8")
+
+
 class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
     """Add accent-free words to Material's search index after it is written."""
 
+    def __init__(self) -> None:
+        self.job: Background[None] | None = None
+        """The index being folded, between the two post-build hooks."""
+
     # Below the default priority: Material's search plugin writes the index in its own
-    # on_post_build, which must have run.
+    # on_post_build, which must have run. The folding runs in a child process while the
+    # other post-build hooks go on (generator/parallel.py), and is waited for last.
     @event_priority(-50)
-    def on_post_build(self, *, config: MkDocsConfig, **kwargs: Any) -> None:
+    def _start(self, /, *, config: MkDocsConfig, **kwargs: Any) -> None:
+        self.job = None
         if not self.config.enabled:
             return None
         path = Path(config.site_dir) / INDEX
         if not path.is_file():
             log.info("pas d'index de recherche (%s) : plugin search absent ou désactivé", INDEX)
             return None
-        try:
-            index = json.loads(path.read_text(encoding="utf-8"))
-            folded = add_accent_free_field(index)
-        except (OSError, ValueError) as err:
-            raise PluginError(f"{path} : index de recherche illisible : {err}") from err
-        path.write_text(json.dumps(folded, separators=(",", ":")), encoding="utf-8")
+        self.job = Background(lambda: fold_index(path))
+        if not self.job.forked:  # in this process, now
+            self._finish(config=config)
         return None
+
+    @event_priority(-200)
+    def _finish(self, /, *, config: MkDocsConfig, **kwargs: Any) -> None:
+        job, self.job = self.job, None
+        if job is not None:
+            job.result()
+
+    on_post_build = CombinedEvent(_start, _finish)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None

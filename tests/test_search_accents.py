@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import PluginCollection
 
 from generator.search_accents import FIELD, accent_free_words, add_accent_free_field, fold_word
 from site_plugins.search_accents_plugin import SearchAccentsPlugin
@@ -78,12 +79,19 @@ def _plugin_and_config(site: Path) -> tuple[SearchAccentsPlugin, MkDocsConfig]:
     return plugin, config
 
 
+def _post_build(plugin: SearchAccentsPlugin, config: MkDocsConfig) -> None:
+    """The plugin's post-build hooks, run the way MkDocs runs them (by priority)."""
+    plugins = PluginCollection()
+    plugins["search_accents"] = plugin
+    plugins.on_post_build(config=config)
+
+
 def test_the_plugin_rewrites_the_index_material_wrote(tmp_path: Path) -> None:
     path = tmp_path / "search" / "search_index.json"
     path.parent.mkdir()
     path.write_text(json.dumps(_index()), encoding="utf-8")
     plugin, config = _plugin_and_config(tmp_path)
-    plugin.on_post_build(config=config)
+    _post_build(plugin, config)
     written = json.loads(path.read_text(encoding="utf-8"))
     assert written["docs"][0][FIELD] == "reseaux modeles"
 
@@ -94,10 +102,10 @@ def test_the_plugin_names_an_unreadable_index(tmp_path: Path) -> None:
     path.write_text("{pas du JSON", encoding="utf-8")
     plugin, config = _plugin_and_config(tmp_path)
     with pytest.raises(PluginError, match=r"search_index\.json"):
-        plugin.on_post_build(config=config)
+        _post_build(plugin, config)
 
 
 def test_without_an_index_the_plugin_does_nothing(tmp_path: Path) -> None:
     plugin, config = _plugin_and_config(tmp_path)
-    plugin.on_post_build(config=config)
+    _post_build(plugin, config)
     assert not (tmp_path / "search").exists()
