@@ -203,21 +203,32 @@ def paginate(
 
     Returns:
         ``(path, rows of the page, pager HTML)`` for each page; row ``href`` values
-        are made relative to ``first`` by the caller and rebased here.
+        are made relative to ``first`` by the caller and rebased here (from the row's
+        ``target`` docs path, when it has one).
     """
     chunks = [rows[i : i + per_page] for i in range(0, len(rows), per_page)] or [[]]
     paths = [first] + [f"{folder}/page/{n}.md" for n in range(2, len(chunks) + 1)]
     pages = []
     for number, (path, chunk) in enumerate(zip(paths, chunks, strict=True), start=1):
-        rebased = [
-            dict(
-                row,
-                href=href(
-                    path, posixpath.normpath(posixpath.join(posixpath.dirname(first), row["href"]))
-                ),
-            )
-            for row in chunk
-        ]
+        # Rows of the first page keep their links; the others' are made again from the
+        # target's path (``target``) where the row has one.
+        rebased = (
+            chunk
+            if path == first
+            else [
+                dict(
+                    row,
+                    href=href(
+                        path,
+                        row.get("target")
+                        or posixpath.normpath(
+                            posixpath.join(posixpath.dirname(first), row["href"])
+                        ),
+                    ),
+                )
+                for row in chunk
+            ]
+        )
         links = []
         if number > 1:
             links.append(f'<a href="{attr(href(path, paths[number - 2]))}">← Plus récents</a>')
@@ -347,6 +358,7 @@ def _listing(entries: Iterable[Entry], page: str) -> list[dict[str, Any]]:
             "source": e.source,
             "kind_label": catalog.KIND_LABELS[e.kind],
             "href": href(page, e.page),
+            "target": e.page,
         }
         for e in entries
     ]
