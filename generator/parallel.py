@@ -5,6 +5,11 @@ results travel back through pickling (the inputs, whole article texts, never do)
 ``fork`` is missing or unsafe (another thread is running, as under ``mkdocs serve``, whose
 live-reload threads could hold a lock at the time of the fork; another system than Linux),
 the work runs in this process, with the same results.
+
+Besides :func:`map_forked` (a list of work shared out, the caller waiting for it),
+:class:`Background` runs one call and :class:`Worker` takes items one at a time, each in a
+child process, while this process goes on with the build; those children run at a lower
+scheduling priority, so that the build itself never waits for a core.
 """
 
 from __future__ import annotations
@@ -115,7 +120,18 @@ def map_forked(
     return results
 
 
+BACKGROUND_NICENESS = 10
+"""How much lower the scheduling priority of :class:`Background` and :class:`Worker`
+children is: their work runs beside the build, which must not wait for a core."""
+
+
+def _lower_priority() -> None:
+    if hasattr(os, "nice"):
+        os.nice(BACKGROUND_NICENESS)
+
+
 def _send(function: Callable[[], Any], sender: Any) -> None:
+    _lower_priority()
     try:
         outcome: Any = function()
     except Exception as error:  # raised again in the parent
@@ -184,6 +200,7 @@ class Background(Generic[R]):
 
 
 def _serve(function: Callable[[Any], Any], items: Any, results: Any) -> None:
+    _lower_priority()
     done: list[Any] = []
     failed: _Failed | None = None
     while (message := items.recv()) is not None:

@@ -225,3 +225,12 @@ def test_an_archive_read_on_two_cores_equals_one_read_here(
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
     assert forked == read_archives(tmp_path, [feed]) == read_feed_archive(tmp_path, feed)
     assert [item.slug for item in forked] == [item.slug for item in items]
+
+
+def test_background_children_yield_the_cores_to_the_build() -> None:
+    lower = min(19, os.nice(0) + parallel.BACKGROUND_NICENESS)  # 19: the lowest there is
+    job = parallel.Background(lambda: os.nice(0))
+    assert job.result() == lower
+    worker: parallel.Worker[int, int] = parallel.Worker(lambda _: os.nice(0))
+    worker.send(0)
+    assert worker.results() == [lower]
