@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from pathlib import Path
 
+import markdown
 import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
+from generator import raw_html
 from site_plugins.generator_plugin import GeneratorPlugin
 
 
@@ -35,7 +40,8 @@ def test_on_files_injects_generated_pages_out_of_the_nav(site_copy: Path) -> Non
     plugin, config = _plugin(site_copy)
     plugin.on_config(config)  # type: ignore[arg-type]
     files = plugin.on_files(Files([]), config=config)  # type: ignore[arg-type]
-    assert files is not None
+    assert files is not None and plugin.cache_job is not None
+    plugin.cache_job.result()  # as the build's end waits for the cache
     item = files.get_file_from_path(
         "veille/framablog/2024-10-31-l-ia-open-source-existe-t-elle-vraiment.md"
     )
@@ -51,3 +57,40 @@ def test_content_error_becomes_a_plugin_error_naming_the_file(site_copy: Path) -
     plugin.on_config(config)  # type: ignore[arg-type]
     with pytest.raises(PluginError, match=r"feeds\.yml.*url"):
         plugin.on_files(Files([]), config=config)  # type: ignore[arg-type]
+
+
+def test_generated_pages_come_from_memory_and_their_links_are_resolved(
+    site_copy: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    plugin, config = _plugin(site_copy)
+    plugin.on_config(config)  # type: ignore[arg-type]
+    files = plugin.on_files(Files([]), config=config)  # type: ignore[arg-type]
+    assert files is not None and plugin.cache_job is not None
+    assert plugin.cache_job.result() > 0  # the cache, written beside the build
+    plugin.cache_job = None
+    # A feed item comes from memory; a post from the cache (Material's blog reads it there).
+    item = files.get_file_from_path(
+        "veille/framablog/2024-10-31-l-ia-open-source-existe-t-elle-vraiment.md"
+    )
+    assert item is not None and item.abs_src_path is None
+    post = next(f for f in files if f.src_uri.startswith("infolettre/posts/"))
+    assert post.abs_src_path is not None and Path(post.abs_src_path).is_file()
+
+    tag = files.get_file_from_path("themes/events.md")
+    assert tag is not None
+    page = Page(None, tag, config)  # type: ignore[arg-type]
+    source = tag.content_string + raw_html.wrap_linked('<p><a href="nulle.md">?</a></p>')
+    converted = plugin.on_page_markdown(source, page=page, config=config, files=files)  # type: ignore[arg-type]
+    assert converted is not None and "<table" not in converted
+    with caplog.at_level(logging.WARNING):
+        html = plugin.on_page_content(
+            markdown.markdown(converted),
+            page=page,
+            config=config,
+            files=files,  # type: ignore[arg-type]
+        )
+    assert html is not None and "<table" in html
+    links = re.findall(r'href="([^"]+)"', html)
+    assert any(re.fullmatch(r"\.\./\.\./veille/framablog/[^/]+/", link) for link in links), links
+    assert [link for link in links if link.endswith(".md")] == ["nulle.md"]
+    assert "themes/events.md : lien vers « nulle.md », page introuvable" in caplog.text
