@@ -51,6 +51,7 @@ _ATTRIBUTE = re.compile(
 )
 _TAG_NAME = re.compile(r"<\s*[^\s/>]+")
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>(?:&para;|¶)</a>')
+_SEARCH_EXCLUDE = re.compile(r"""\sdata-search-exclude(?:=(?:"[^"]*"|'[^']*'))?(?=[\s/>])""")
 _LEADING_H1 = re.compile(r"^\s*<h1\b[^>]*>.*?</h1>\s*", re.DOTALL | re.IGNORECASE)
 
 
@@ -221,10 +222,11 @@ def absolutize_html(html: str, base_url: str) -> str:
 def feed_content(html: str, base_url: str) -> str:
     """The HTML of a page as a feed item carries it.
 
-    The leading ``h1`` (the item's title already) and the ``¶`` permalinks of the
-    headings are dropped, URLs made absolute, control characters removed.
+    The leading ``h1`` (the item's title already), the ``¶`` permalinks of the headings
+    and the site search's ``data-search-exclude`` marks are dropped, URLs made absolute,
+    control characters removed.
     """
-    html = _LEADING_H1.sub("", _HEADERLINK.sub("", html), count=1)
+    html = _LEADING_H1.sub("", _SEARCH_EXCLUDE.sub("", _HEADERLINK.sub("", html)), count=1)
     return strip_controls(absolutize_html(html, base_url)).strip()
 
 

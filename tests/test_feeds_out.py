@@ -663,3 +663,15 @@ def test_each_build_starts_afresh(site_copy: Path) -> None:
     build(config)  # what `mkdocs serve` does on each change
     feed = json.loads((site_copy / "site" / "feed.json").read_text(encoding="utf-8"))
     assert len(feed["items"]) == 1
+
+
+def test_feed_content_drops_the_site_search_marks() -> None:
+    html = (
+        '<div class="admonition quote" data-search-exclude>\n<p>Source</p>\n</div>'
+        '<table data-search-exclude="">x</table><ul data-search-exclude/>'
+        "<p>data-search-exclude dans le texte</p>"
+    )
+    assert feed_content(html, BASE) == (
+        '<div class="admonition quote">\n<p>Source</p>\n</div>'
+        "<table>x</table><ul/><p>data-search-exclude dans le texte</p>"
+    )
