@@ -11,7 +11,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from . import frontmatter
 from .errors import ContentError
 from .models import FeedConfig, FeedItem
-from .parallel import map_forked
+from .parallel import FieldPacker, map_forked
 from .posts import date_field, list_field, text_field
 from .sanitize import html_to_text
 from .yaml_dump import dump_front_matter
@@ -96,15 +96,7 @@ def feed_dir(archive_root: Path, feed_id: str) -> Path:
     return archive_root / feed_id
 
 
-_ITEM_FIELDS = tuple(f.name for f in fields(FeedItem))
-
-
-def _pack_item(item: FeedItem) -> tuple[Any, ...]:
-    return tuple(getattr(item, name) for name in _ITEM_FIELDS)
-
-
-def _unpack_item(packed: tuple[Any, ...]) -> FeedItem:
-    return FeedItem(**dict(zip(_ITEM_FIELDS, packed, strict=True)))
+_ITEMS = FieldPacker(FeedItem)
 
 
 def _read_item(job: tuple[str, Path]) -> FeedItem:
@@ -121,7 +113,7 @@ def read_archives(archive_root: Path, feeds: Iterable[FeedConfig]) -> list[FeedI
         if (folder := feed_dir(archive_root, feed.id)).is_dir()
         for path in sorted(folder.glob("*.md"))
     ]
-    return map_forked(_read_item, jobs, pack=_pack_item, unpack=_unpack_item)
+    return map_forked(_read_item, jobs, pack=_ITEMS.pack, unpack=_ITEMS.unpack)
 
 
 def read_feed_archive(archive_root: Path, feed: FeedConfig) -> list[FeedItem]:

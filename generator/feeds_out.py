@@ -21,7 +21,7 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from enum import Enum
 from html import escape, unescape
@@ -33,7 +33,7 @@ from urllib.parse import urljoin
 from . import catalog
 from .feedwriter import Channel, Entry, render_rss, rfc3339
 from .models import Content
-from .parallel import map_forked
+from .parallel import FieldPacker, map_forked
 from .sanitize import strip_controls
 
 RSS_NAME = "feed_rss.xml"
@@ -364,15 +364,15 @@ def _feed_page_of(page: RenderedPage) -> FeedPage | None:
     )
 
 
-_FEED_PAGE_FIELDS = tuple(f.name for f in fields(FeedPage))
+_FEED_PAGES = FieldPacker(FeedPage)
 
 
 def _pack(page: FeedPage | None) -> tuple[Any, ...] | None:
-    return None if page is None else tuple(getattr(page, name) for name in _FEED_PAGE_FIELDS)
+    return None if page is None else _FEED_PAGES.pack(page)
 
 
 def _unpack(packed: tuple[Any, ...] | None) -> FeedPage | None:
-    return None if packed is None else FeedPage(**dict(zip(_FEED_PAGE_FIELDS, packed, strict=True)))
+    return None if packed is None else _FEED_PAGES.unpack(packed)
 
 
 def feed_pages(rendered: Sequence[RenderedPage]) -> list[FeedPage]:

@@ -20,7 +20,8 @@ import pickle
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from dataclasses import fields
+from typing import Any, Generic, TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -60,6 +61,23 @@ def processes_for(
     if not can_fork():
         return 1
     return max(1, min(wanted, items // max(1, per_process)))
+
+
+class FieldPacker(Generic[T]):
+    """Instances of a dataclass as plain tuples of their fields, and back: what
+    :func:`map_forked`'s ``pack`` and ``unpack`` want (tuples pickle many times faster)."""
+
+    def __init__(self, cls: type[T]) -> None:
+        self._cls = cls
+        self._names = tuple(f.name for f in fields(cast(Any, cls)))
+
+    def pack(self, value: T) -> tuple[Any, ...]:
+        """The fields' values, in their order."""
+        return tuple(getattr(value, name) for name in self._names)
+
+    def unpack(self, packed: tuple[Any, ...]) -> T:
+        """The instance :meth:`pack` was given."""
+        return self._cls(**dict(zip(self._names, packed, strict=True)))
 
 
 class _Failed:
