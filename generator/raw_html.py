@@ -80,10 +80,12 @@ def set_aside(markdown: str) -> tuple[str, list[Block]]:
     while start >= 0:
         parts: list[Part] = []
         end = start
-        while markdown.startswith(_OPENING, end):
-            linked = markdown.startswith(LINKED_START, end)
-            opened = end + len(LINKED_START if linked else START)
-            if not markdown.startswith(LINKED_START if linked else START, end):
+        while True:
+            if markdown.startswith(LINKED_START, end):
+                linked, opened = True, end + len(LINKED_START)
+            elif markdown.startswith(START, end):
+                linked, opened = False, end + len(START)
+            else:
                 break
             close = markdown.find(END, opened)
             if close < 0:
