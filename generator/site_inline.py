@@ -62,17 +62,19 @@ def _scan(path: Path, known: Mapping[str, Any]) -> tuple[str, Any]:
 
 
 def scan_site(
-    site_dir: Path, *, cache_file: Path | None = None, found: Mapping[str, Any] | None = None
+    site_dir: Path, *, cache_file: Path | None = None, known: Mapping[str, Any] | None = None
 ) -> list[tuple[str, PageInline]]:
     """``(path, inline code)`` of every HTML page under ``site_dir``, by path.
 
     Args:
         site_dir: The built site.
         cache_file: Where to remember what was found (``None``: parse every page).
-        found: What a :class:`PageScanner` found, by digest of the page's bytes.
+        known: What is known already, by digest of the page's bytes (a
+            :class:`PageScanner`'s cache and findings); ``None``: read ``cache_file``.
     """
     code = _code_digest()
-    known = _load(cache_file, code) | dict(found or {})
+    if known is None:
+        known = _load(cache_file, code)
     paths = sorted(site_dir.rglob("*.html"))
     scanned = map_forked(lambda path: _scan(path, known), paths)
     pages: list[tuple[str, PageInline]] = []
@@ -148,10 +150,11 @@ class PageScanner:
             self._send(self._pending)
             self._pending = []
         worker, self._worker = self._worker, None
-        found: dict[str, Any] = {}
+        # The cache read at the start, and what the child found: nothing read twice.
+        known = dict(self._known)
         for batch in worker.results() if worker else ():
-            found.update(batch)
-        return scan_site(site_dir, cache_file=self.cache_file, found=found)
+            known.update(batch)
+        return scan_site(site_dir, cache_file=self.cache_file, known=known)
 
     def cancel(self) -> None:
         """Stop the child process (the build failed)."""
