@@ -8,8 +8,10 @@ index (``material.extensions.emoji.twemoji``), and ``abbr`` is harmless alongsid
 Hugo shortcodes use two delimiters: ``{{% name args %}}`` (inner content is Markdown) and
 ``{{< name args >}}`` (inner content is HTML in Hugo; we treat it as Markdown too).
 Shortcodes nest, and their arguments may span lines; ``{{< name />}}`` is self-closing
-and a shortcode that is never closed is self-closing too. An unknown shortcode keeps its
-inner content, loses its delimiters, and is reported with its line number. Hugo's
+and a shortcode that is never closed is self-closing too (one made to hold content, such
+as ``callout``, is reported with its line: see :data:`PAIRED_SHORTCODES`). An unknown
+shortcode keeps its inner content, loses its delimiters, and is reported with its line
+number. Hugo's
 escaped form ``{{</* name */>}}`` is shown as text (``{{< name >}}``).
 
 Supported shortcodes (see :data:`RENDERERS`): ``callout``/``alert`` (admonitions),
@@ -184,6 +186,8 @@ class _Node:
     line: int
     children: list[_Node | str] = field(default_factory=list)
     paired: bool = False
+    delimiter: str = "%"
+    """``%`` or ``<``, as the opening tag was written."""
     # Whitespace before the opening tag when nothing else precedes it on its line.
     prefix: str = ""
     # Problems found by the renderer, reported as warnings.
@@ -705,6 +709,11 @@ BLOCK_SHORTCODES = frozenset(
 )
 """Shortcodes rendered as blocks: separated by blank lines, indented like their tag."""
 
+PAIRED_SHORTCODES = frozenset({"callout", "alert", "spoiler", "abbr", "staticref"})
+"""Shortcodes made to hold content, which Hugo refuses to build unclosed: an opening tag
+never closed (nor written self-closing, ``{{< name />}}``) is reported, with its line.
+It is rendered empty, and the text after it stays, after it."""
+
 PASSED_THROUGH = frozenset({"demo"})
 """Shortcodes left in place, on one line, for a later stage: ``demo`` is expanded by the
 ``demos`` MkDocs plugin (``site_plugins/demos_plugin.py``), which runs the demo."""
@@ -776,6 +785,7 @@ class _HugoPass:
                 for depth in range(len(stack) - 1, 0, -1):
                     if stack[depth].name == name:
                         stack[depth].paired = True
+                        self.unclosed(stack[depth + 1 :])
                         del stack[depth:]
                         break
                 else:
@@ -796,6 +806,7 @@ class _HugoPass:
                 kwargs=kwargs,
                 line=line,
                 prefix=before if not before.strip() else "",
+                delimiter=match["delim"],
             )
             stack[-1].children.append(node)
             if match["selfclose"]:
@@ -808,8 +819,24 @@ class _HugoPass:
                 continue
             stack.append(node)
         stack[-1].children.append(self.plain(position, len(self.text)))
+        self.unclosed(stack[1:])
         # Shortcodes never closed are self-closing: hoist their children back to the parent.
         return _flatten_unpaired(root.children)
+
+    def unclosed(self, nodes: list[_Node]) -> None:
+        """Report the shortcodes of :data:`PAIRED_SHORTCODES` among ``nodes``, opened and
+        never closed."""
+        for node in nodes:
+            if node.name in PAIRED_SHORTCODES:
+                end = "%" if node.delimiter == "%" else ">"
+                opening = f"{{{{{node.delimiter} {node.name} {end}}}}}"
+                closing = f"{{{{{node.delimiter} /{node.name} {end}}}}}"
+                self.warn(
+                    node.line,
+                    node.name,
+                    f"« {opening} » jamais fermé (« {closing} » attendu) : rendu sans "
+                    "contenu, le texte qui suit est gardé après lui",
+                )
 
     def render(self, children: list[_Node | str]) -> str:
         out: list[str] = []

@@ -5,12 +5,20 @@ from __future__ import annotations
 import json
 import random
 import re
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator.shortcodes import RENDERERS, convert, convert_quarto_callouts
+from generator.loader import load_content
+from generator.pages import generate
+from generator.shortcodes import PAIRED_SHORTCODES, RENDERERS, convert, convert_quarto_callouts
+
+from .conftest import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shortcodes"
 CASES = sorted(
@@ -355,3 +363,76 @@ def test_random_inputs_never_leave_a_delimiter() -> None:
         source = "".join(generator.choice(pieces) for _ in range(generator.randint(1, 40)))
         text, _ = convert(source)
         assert not DELIMITER.search(text), source
+
+
+# ------------------------------------------------------------------ unclosed shortcodes
+
+
+def test_unclosed_callout_is_reported_with_its_line_and_keeps_what_follows() -> None:
+    source = "Avant.\n\n{{% callout note %}}\nImportant : la suite.\n\nEncore du texte.\n"
+    text, warnings = convert(source)
+    assert [(w.name, w.line) for w in warnings] == [("callout", 3)]
+    assert "jamais fermé" in warnings[0].message and "{{% /callout %}}" in warnings[0].message
+    html = _render(text)
+    # The text after the opening tag is on the page, outside the (empty) box.
+    assert "<p>Important : la suite.</p>" in html and "<p>Encore du texte.</p>" in html
+    box = html[html.index('<div class="admonition note">') :]
+    assert box.index("</div>") < box.index("Important")
+
+
+def test_unclosed_paired_shortcodes_inside_a_closed_one_are_reported() -> None:
+    source = (
+        '{{< spoiler text="Voir" >}}\n{{< callout >}}\nA\n{{< abbr title="x" >}}\n'
+        "{{< /spoiler >}}\nB"
+    )
+    text, warnings = convert(source)
+    assert [(w.name, w.line) for w in warnings] == [("callout", 2), ("abbr", 4)]
+    assert "{{< /callout >}}" in warnings[0].message
+    assert "A" in text and text.rstrip().endswith("B")
+
+
+def test_closed_self_closing_and_blockless_shortcodes_are_not_reported() -> None:
+    source = (
+        "{{% callout %}}x{{% /callout %}}\n\n{{< callout note />}}\n\n"
+        '{{< figure src="a.png" >}}\n\n{{< icon name="x" >}} fin'
+    )
+    assert convert(source)[1] == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    before=st.text(alphabet="abc \n.", max_size=40),
+    after=st.text(alphabet="abcdéf \n.*_-", max_size=200),
+    name=st.sampled_from(sorted(PAIRED_SHORTCODES)),
+    delimiter=st.sampled_from(["%", "<"]),
+)
+def test_an_unclosed_paired_shortcode_never_swallows_text(
+    before: str, after: str, name: str, delimiter: str
+) -> None:
+    end = "%" if delimiter == "%" else ">"
+    arguments = ' "doc.pdf"' if name == "staticref" else ""
+    opening = f"{{{{{delimiter} {name}{arguments} {end}}}}}"
+    text, warnings = convert(f"{before}\n{opening}\n{after}")
+    assert [(w.name, w.line) for w in warnings] == [(name, before.count("\n") + 2)]
+    words = re.findall(r"[a-zé]+", after)
+    found = re.findall(r"[a-zé]+", text)
+    # Every word written after the tag is still there, in order.
+    position = 0
+    for word in words:
+        position = found.index(word, position) + 1
+
+
+def test_an_unclosed_callout_in_a_post_is_reported_with_its_file_and_line() -> None:
+    content = load_content(ROOT / "content")
+    post = content.posts[0]
+    body = "Premier paragraphe.\n\n{{% callout warning %}}\nÀ lire.\n"
+    generated = generate(
+        replace(content, posts=(replace(post, body=body, body_line=7),)),
+        now=datetime(2100, 1, 1, tzinfo=UTC),
+    )
+    assert [w for w in generated.warnings if "jamais fermé" in w] == [
+        f"{post.path}:9: « {{{{% callout %}}}} » jamais fermé (« {{{{% /callout %}}}} » "
+        "attendu) : rendu sans contenu, le texte qui suit est gardé après lui"
+    ]
+    page = next(p for p in generated.pages if p.path.endswith(f"{post.slug}/index.md"))
+    assert page.text is not None and "À lire." in page.text
