@@ -4,13 +4,14 @@ feedparser can sanitize HTML too, but its maintainer says it cannot keep up with
 vectors (it lets entity-encoded ``javascript&#58;`` links through), and its sanitizer
 and relative-link resolver (pure-Python SGML passes) cost two thirds of a feed's parse:
 :mod:`generator.feedreader` turns both off, and nh3 alone sanitizes, resolving the
-relative links it keeps (``<a href>``, ``<img src>``) the way feedparser did.
+relative links it keeps (``<a href>``, ``<img src>``) the way feedparser did. Tracking
+images (1×1 pixels, known tracker addresses) are dropped too.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from html import unescape
 from urllib.parse import urljoin, urlsplit
 
@@ -121,14 +122,78 @@ def sort_attributes(html: str) -> str:
     return _START_TAG.sub(_sorted_attributes, html)
 
 
+# --- tracking images -----------------------------------------------------------------
+#
+# An image that a reader cannot see is there to tell its sender who opened the page or
+# the e-mail (a "web beacon"): republishing it would report our readers to them. Two
+# signs, checked on nh3's output, whose tags are regular (see _START_TAG):
+# - a size declared in the attributes of at most one pixel (width="1", height="0px"…);
+# - a source among the few tracker addresses below, found in real feeds and e-mails,
+#   whatever the size declared. Kept short on purpose: it names known beacons, not every
+#   analytics service.
+TRACKER_URLS = (
+    re.compile(r"^pixel\."),  # host: pixel.wp.com (WordPress), pixel.quantserve.com…
+    re.compile(r"/_/stat(?:[/?]|$)"),  # Medium: medium.com/_/stat?event=post.clientViewed
+    re.compile(r"/~(?:r|ff)/"),  # FeedBurner: ~r/ open counter, ~ff/ FeedFlare images
+    re.compile(r"/track/open"),  # Mailchimp (list-manage.com/track/open.php) and others
+    re.compile(r"/wf/open(?:[/?]|$)"),  # SendGrid
+    re.compile(r"/open\.gif$"),  # e-mail open counters
+    re.compile(r"/pixel(?:\.(?:gif|png))?(?:/|$)"),  # a path segment "pixel", "pixel.gif"
+)
+"""Tracker addresses, matched against ``host + path`` of an image's source, lower-cased."""
+
+_IMAGE = re.compile(
+    r'(?P<link><a(?: [a-z][a-z-]*="[^"]*")*>\s*)?'
+    r'<img(?P<attributes>(?: [a-z][a-z-]*="[^"]*")*)>'
+    r"(?(link)\s*</a>)"
+)
+_ATTRIBUTE_VALUE = re.compile(r' (?P<name>[a-z][a-z-]*)="(?P<value>[^"]*)"')
+_PIXELS = re.compile(r"\s*\+?(?P<size>\d+(?:\.\d*)?|\.\d+)\s*(?:px)?\s*", re.IGNORECASE)
+
+
+def is_tracking_image(attributes: Mapping[str, str]) -> bool:
+    """Whether an image with these attributes (values decoded) is a tracking image.
+
+    Returns:
+        ``True`` when its ``width`` or ``height`` declares at most one pixel, or its
+        ``src`` is one of :data:`TRACKER_URLS`.
+    """
+    for name in ("width", "height"):
+        size = _PIXELS.fullmatch(attributes.get(name, ""))
+        if size is not None and float(size["size"]) <= 1:
+            return True
+    try:
+        parts = urlsplit(attributes.get("src", "").strip())
+        address = (parts.hostname or "") + parts.path
+    except ValueError:
+        return False
+    address = address.lower()
+    return any(pattern.search(address) for pattern in TRACKER_URLS)
+
+
+def _drop_tracker(match: re.Match[str]) -> str:
+    attributes = {
+        found["name"]: unescape(found["value"])
+        for found in _ATTRIBUTE_VALUE.finditer(match["attributes"])
+    }
+    return "" if is_tracking_image(attributes) else match.group(0)
+
+
+def drop_tracking_images(html: str) -> str:
+    """Remove the tracking images (:func:`is_tracking_image`) of :func:`clean_html`'s
+    output, with the link around one when it holds nothing else."""
+    return _IMAGE.sub(_drop_tracker, html) if "<img" in html else html
+
+
 def clean_html(html: str, *, base_url: str = "") -> str:
-    """Sanitize an HTML fragment with nh3: no scripts, handlers, styles or unsafe URLs.
+    """Sanitize an HTML fragment with nh3: no scripts, handlers, styles or unsafe URLs,
+    no tracking images (:func:`drop_tracking_images`).
 
     With ``base_url``, relative links and image sources are made absolute against it
     (:func:`resolve_url`).
     """
     html = strip_controls(html)[:MAX_HTML]
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -136,7 +201,8 @@ def clean_html(html: str, *, base_url: str = "") -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
         attribute_filter=_attribute_filter(base_url),
-    ).strip()
+    )
+    return drop_tracking_images(cleaned).strip()
 
 
 def safe_url(url: str) -> str:
