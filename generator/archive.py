@@ -18,10 +18,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from . import frontmatter
 from .errors import ContentError
+from .html_text import html_to_line
 from .models import FeedConfig, FeedItem
 from .parallel import FieldPacker, map_forked
 from .posts import date_field, list_field, text_field
-from .sanitize import html_to_text
 from .yaml_dump import dump_front_matter
 
 _TRACKING = ("utm_", "xtor", "fbclid", "gclid", "mc_")
@@ -206,7 +206,7 @@ class MergeReport:
 
 def content_key(item: FeedItem) -> str:
     """Digest of an item's title and text, ignoring markup, case and spacing."""
-    text = html_to_text(item.content_html, limit=20_000)
+    text = html_to_line(item.content_html, limit=20_000)
     folded = " ".join(f"{item.title}\n{text}".lower().split())
     return "sha256:" + hashlib.sha256(folded.encode("utf-8")).hexdigest()
 

@@ -18,6 +18,7 @@ from typing import Any
 import feedparser
 
 from .errors import FeedError
+from .html_text import html_to_line
 from .jsonfeed import parse_json_feed
 from .models import FeedConfig, FeedItem
 from .sanitize import (
@@ -26,7 +27,6 @@ from .sanitize import (
     MAX_TITLE,
     clean_html,
     clean_text,
-    html_to_text,
     safe_url,
     sort_attributes,
 )
@@ -42,7 +42,7 @@ def _text_field(entry: Any, key: str, limit: int) -> str:
     value = str(dict.get(entry, key) or "")
     detail = dict.get(entry, f"{key}_detail") or {}
     if detail.get("type") in _HTML_TYPES:
-        return html_to_text(value, limit=limit)
+        return html_to_line(value, limit=limit)
     return clean_text(value, limit=limit)
 
 
@@ -150,7 +150,7 @@ def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem
                 published=published,
                 first_seen=now,
                 author=_author(entry),
-                summary=html_to_text(summary_html, limit=MAX_SUMMARY),
+                summary=html_to_line(summary_html, limit=MAX_SUMMARY),
                 categories=tuple(
                     clean_text(t.get("term", ""), limit=MAX_AUTHOR)
                     for t in entry.get("tags", [])

@@ -23,10 +23,10 @@ from .archive import MergeReport, identity, item_to_text, merge, read_feed_archi
 from .dates import PARIS
 from .dump import DumpArticle
 from .errors import GeneratorError
+from .html_text import html_to_line
 from .loader import ARCHIVE_DIR
 from .models import FeedConfig, FeedItem
 from .sanitize import MAX_AUTHOR, MAX_HTML, MAX_SUMMARY, MAX_TITLE, clean_html, clean_text
-from .sanitize import html_to_text as _html_to_text
 from .slugs import fold, item_slug
 
 
@@ -79,7 +79,7 @@ def dump_items(
                 published=article.published,
                 first_seen=now,
                 author=clean_text(article.author, limit=MAX_AUTHOR),
-                summary=_html_to_text(content, limit=MAX_SUMMARY),
+                summary=html_to_line(content, limit=MAX_SUMMARY),
                 content_html=content,
             )
         )
@@ -218,7 +218,7 @@ def letter_item(
         published=when,
         first_seen=now,
         author=clean_text(letter.author, limit=MAX_AUTHOR),
-        summary=_html_to_text(letter.content_html, limit=MAX_SUMMARY),
+        summary=html_to_line(letter.content_html, limit=MAX_SUMMARY),
         content_html=letter.content_html,
     )
 

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .errors import FeedError
+from .html_text import html_to_line
 from .models import FeedConfig, FeedItem
 from .sanitize import (
     MAX_AUTHOR,
@@ -20,7 +21,6 @@ from .sanitize import (
     MAX_TITLE,
     clean_html,
     clean_text,
-    html_to_text,
     safe_url,
 )
 from .slugs import item_slug
@@ -137,7 +137,7 @@ def parse_json_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[Fee
                 published=published,
                 first_seen=now,
                 author=_author(raw, document),
-                summary=html_to_text(summary_source, limit=MAX_SUMMARY),
+                summary=html_to_line(summary_source, limit=MAX_SUMMARY),
                 categories=tuple(
                     clean_text(tag, limit=MAX_AUTHOR)
                     for tag in (tags if isinstance(tags, list) else [])

@@ -215,9 +215,3 @@ def safe_url(url: str) -> str:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return ""
     return url
-
-
-def html_to_text(html: str, *, limit: int) -> str:
-    """The text of an HTML fragment, tags removed, entities decoded, capped."""
-    stripped = nh3.clean(strip_controls(html)[:MAX_HTML], tags=set())
-    return clean_text(unescape(stripped), limit=limit)

@@ -57,6 +57,7 @@ import pytest
 
 from generator.errors import FeedError
 from generator.feedreader import parse_feed
+from generator.html_text import html_to_line
 from generator.models import FeedConfig, FeedItem
 from generator.sanitize import (
     ALLOWED_ATTRIBUTES,
@@ -66,7 +67,6 @@ from generator.sanitize import (
     MAX_TITLE,
     clean_html,
     clean_text,
-    html_to_text,
     safe_url,
 )
 
@@ -376,10 +376,10 @@ def test_clean_text_strips_collapses_and_caps() -> None:
     assert clean_text("<script>x</script>", limit=50) == "<script>x</script>"
 
 
-def test_html_to_text() -> None:
-    text = html_to_text("<p>A &amp; B <script>alert(1)</script><b>gras</b></p>", limit=100)
+def test_html_to_line() -> None:
+    text = html_to_line("<p>A &amp; B <script>alert(1)</script><b>gras</b></p>", limit=100)
     assert text == "A & B gras"
-    assert html_to_text("<p>" + "x" * 5000 + "</p>", limit=MAX_SUMMARY).endswith("…")
+    assert html_to_line("<p>" + "x" * 5000 + "</p>", limit=MAX_SUMMARY).endswith("…")
 
 
 def test_latin1_declared_utf8_is_accepted_with_a_warning(
