@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+import unicodedata
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -38,10 +39,27 @@ MONTH_NAMES = [
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 ]  # fmt: skip
 
+FRENCH_MONTH_ABBREVIATIONS = {
+    "janv": 1, "jan": 1, "févr": 2, "fevr": 2, "fév": 2, "fev": 2, "mar": 3, "avr": 4,
+    "juil": 7, "aoû": 8, "aou": 8, "sept": 9, "sep": 9, "oct": 10, "nov": 11, "déc": 12,
+    "dec": 12,
+}  # fmt: skip
+"""Abbreviations of month names (with or without a final dot), beside the full names of
+:data:`FRENCH_MONTHS`, which stand for themselves (``mars``, ``mai``, ``juin``, ``août``)."""
+FRENCH_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_WEEKDAY_NAMES = frozenset(FRENCH_WEEKDAYS) | {name[:3] for name in FRENCH_WEEKDAYS}
+_ZONES = {"z": 0, "ut": 0, "utc": 0, "gmt": 0, "cet": 60, "cest": 120}
+"""Zone names, with their offset in minutes."""
+
 _FRENCH_RE = re.compile(
-    r"^(?P<d>\d{1,2})(?:er)?\s+(?P<month>[a-zéû]+)\s+(?P<y>\d{4})"
-    r"(?:\s+à\s+(?P<H>\d{1,2})[:h](?P<M>\d{2}))?$",
-    re.IGNORECASE,
+    r"""^(?:(?P<weekday>[a-zéû]+)\.?,?\s+)?
+        (?P<d>\d{1,2})(?:er)?\s+
+        (?P<month>[a-zéû]+)\.?,?\s+
+        (?P<y>\d{4}|\d{2})
+        (?:,?\s+(?:à\s+)?(?P<H>\d{1,2})
+            (?:\s*:\s*(?P<M>\d{2})(?:\s*:\s*(?P<S>\d{2})(?:[.,]\d+)?)?|\s*h\s*(?P<HM>\d{2})?))?
+        (?:\s*(?P<tz>[+-]\d{2}:?\d{2}|[a-z]+))?$""",
+    re.VERBOSE,
 )
 
 
@@ -91,28 +109,67 @@ def parse_date(value: object) -> datetime:
 
 
 def parse_french_date(text: str) -> datetime:
-    """Parse a feed reader's French date line such as ``31 octobre 2024 à 05:10``.
+    """Parse a date written in French, as feeds, e-mails and feed readers write them.
+
+    The day, the month's name and the year are required; the weekday, the time and the
+    zone are optional: ``31 octobre 2024 à 05:10``, ``13 septembre 2022``,
+    ``mar., 13 sept. 2022 16:41:30 +0000``, ``mardi 13 septembre 2022 16:41``,
+    ``1er févr. 2023 à 9h30``, ``jeu 1 dec 22 08:00 GMT``. Names may be abbreviated, with
+    or without a dot, capitalized or not, accented or not; the weekday is not checked
+    against the date. Without a zone the time is Paris time.
 
     Raises:
-        ValueError: The text is not such a date.
+        ValueError: The text is not such a date, or not a real day (``31 avril 2024``).
     """
-    match = _FRENCH_RE.match(text.strip())
+    folded = " ".join(unicodedata.normalize("NFC", text).lower().split())
+    match = _FRENCH_RE.match(folded)
     if not match:
         raise ValueError(f"« {text} » n'est pas une date française")
-    month = FRENCH_MONTHS.get(match["month"].lower())
+    if match["weekday"] and match["weekday"] not in _WEEKDAY_NAMES:
+        raise ValueError(f"jour inconnu : « {match['weekday']} »")
+    name = match["month"]
+    month = FRENCH_MONTHS.get(name) or FRENCH_MONTH_ABBREVIATIONS.get(name)
     if month is None:
-        raise ValueError(f"mois inconnu : « {match['month']} »")
-    return datetime(
-        int(match["y"]),
-        month,
-        int(match["d"]),
-        int(match["H"] or 0),
-        int(match["M"] or 0),
-        tzinfo=PARIS,
-    )
+        raise ValueError(f"mois inconnu : « {name} »")
+    tz = match["tz"]
+    zone: tzinfo = PARIS
+    if tz is not None:
+        if tz[0] in "+-":
+            minutes = int(tz[1:3]) * 60 + int(tz[-2:])
+            zone = timezone(timedelta(minutes=-minutes if tz[0] == "-" else minutes))
+        elif tz in _ZONES:
+            zone = timezone(timedelta(minutes=_ZONES[tz]))
+        else:
+            raise ValueError(f"fuseau inconnu : « {tz} »")
+    year = int(match["y"])
+    if len(match["y"]) == 2:
+        year += 2000 if year < 70 else 1900
+    try:
+        # datetime() itself rejects impossible days and hours.
+        return datetime(
+            year,
+            month,
+            int(match["d"]),
+            int(match["H"] or 0),
+            int(match["M"] or match["HM"] or 0),
+            int(match["S"] or 0),
+            tzinfo=zone,
+        )
+    except ValueError as err:
+        raise ValueError(f"« {text} » n'est pas une date réelle ({err})") from err
 
 
 def format_french(value: datetime) -> str:
     """Format a date the French way: ``31 octobre 2024``."""
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {MONTH_NAMES[value.month - 1]} {value.year}"
+
+
+def paris_day(value: datetime) -> date:
+    """The day ``value`` falls on in Paris (a naive datetime is Paris time already)."""
+    return paris_time(value).date()
+
+
+def paris_time(value: datetime) -> datetime:
+    """``value`` in Paris time (a naive datetime is Paris time already)."""
+    return value.astimezone(PARIS) if value.tzinfo is not None else value.replace(tzinfo=PARIS)

@@ -12,11 +12,13 @@ from __future__ import annotations
 import calendar
 import io
 import logging
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
 
+from .dates import parse_french_date
 from .errors import FeedError
 from .html_text import html_to_line
 from .jsonfeed import parse_json_feed
@@ -53,13 +55,46 @@ def _author(entry: Any) -> str:
     return clean_text(str(name), limit=MAX_AUTHOR)
 
 
-def _entry_date(entry: Any) -> datetime | None:
+def french_date_handler(text: str) -> time.struct_time | None:
+    """feedparser date handler for French dates (``mar., 13 sept. 2022 16:41:30 +0000``).
+
+    feedparser reads English and numeric dates only; it tries this handler before its
+    own (:func:`generator.dates.parse_french_date` refuses English weekdays, so those go
+    on to feedparser's RFC 822 reader).
+
+    Returns:
+        The instant in UTC, as feedparser's handlers give it; ``None`` when the text is
+        not a French date.
+    """
+    try:
+        return parse_french_date(text).astimezone(UTC).utctimetuple()
+    except ValueError:
+        return None
+
+
+feedparser.registerDateHandler(french_date_handler)
+
+_DATE_KEYS = ("published", "updated", "created")
+
+
+def _entry_date(entry: Any, feed: FeedConfig) -> datetime | None:
+    """The entry's date; ``None`` when it has none or none that can be read, in which
+    case the item gets its first-seen date, and an unreadable date is logged."""
     # dict.get, not entry.get: FeedParserDict maps a missing "updated_parsed" onto
     # "published_parsed" with a DeprecationWarning.
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = dict.get(entry, key)
+    for key in _DATE_KEYS:
+        value = dict.get(entry, f"{key}_parsed")
         if value:
             return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    raw = next((str(dict.get(entry, key)) for key in _DATE_KEYS if dict.get(entry, key)), "")
+    if raw.strip():
+        log.warning(
+            "flux « %s » : date illisible « %s » (article « %s ») : il prend la date où il a "
+            "été vu pour la première fois",
+            feed.id,
+            clean_text(raw, limit=100),
+            clean_text(str(dict.get(entry, "title") or dict.get(entry, "id") or ""), limit=100),
+        )
     return None
 
 
@@ -133,7 +168,7 @@ def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem
         if not guid or guid in seen or not (title or link):
             continue
         seen.add(guid)
-        published = _entry_date(entry) or now
+        published = _entry_date(entry, feed) or now
         summary_html, summary_base = _summary(entry, feed)
         content_html = (
             _clean(summary_html, summary_base)

@@ -12,6 +12,7 @@ import email
 import email.policy
 import hashlib
 import html
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -20,7 +21,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from .archive import MergeReport, identity, item_to_text, merge, read_feed_archive, write_atomic
-from .dates import PARIS
+from .dates import PARIS, paris_day, parse_french_date
 from .dump import DumpArticle
 from .errors import GeneratorError
 from .html_text import html_to_line
@@ -28,6 +29,8 @@ from .loader import ARCHIVE_DIR
 from .models import FeedConfig, FeedItem
 from .sanitize import MAX_AUTHOR, MAX_HTML, MAX_SUMMARY, MAX_TITLE, clean_html, clean_text
 from .slugs import fold, item_slug
+
+log = logging.getLogger("generator.import")
 
 
 class ImportFileError(GeneratorError):
@@ -87,7 +90,7 @@ def dump_items(
 
 
 def _day(value: datetime) -> date:
-    return value.astimezone(PARIS).date()
+    return paris_day(value)
 
 
 def drop_duplicates(
@@ -139,8 +142,33 @@ def _split_paragraphs(text: str) -> list[str]:
     return [p for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
-def read_eml(data: bytes) -> Letter:
+def _header_date(header: object, origin: str) -> datetime | None:
+    """The date of a ``Date`` header: RFC 5322, else French (``mar., 13 sept. 2022
+    16:41:30 +0200``, as some mail programs write it); an unreadable one is logged."""
+    parsed = getattr(header, "datetime", None)
+    if isinstance(parsed, datetime):
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=PARIS)
+    raw = str(header).strip()
+    if not raw:
+        return None
+    try:
+        return parse_french_date(raw)
+    except ValueError:
+        log.warning(
+            "%s : en-tête Date illisible « %s » : l'infolettre prend la date de l'importation "
+            "(--date pour la donner)",
+            origin,
+            clean_text(raw, limit=100),
+        )
+        return None
+
+
+def read_eml(data: bytes, *, origin: str = "message") -> Letter:
     """Read an RFC 5322 message: its HTML part, else its plain-text part.
+
+    Args:
+        data: The message's bytes.
+        origin: What to call the message in a warning (its file's name).
 
     Raises:
         ImportFileError: The message has no text part.
@@ -160,12 +188,8 @@ def read_eml(data: bytes) -> Letter:
     addresses = getattr(sender, "addresses", ()) if sender is not None else ()
     if addresses:
         author = addresses[0].display_name
-    published = None
     date_header = message.get("Date")
-    if date_header is not None:
-        parsed = getattr(date_header, "datetime", None)
-        if isinstance(parsed, datetime):
-            published = parsed if parsed.tzinfo else parsed.replace(tzinfo=PARIS)
+    published = _header_date(date_header, origin) if date_header is not None else None
     message_id = str(message.get("Message-ID") or "").strip().strip("<>")
     guid = f"mid:{message_id}" if message_id else "email:" + hashlib.sha256(data).hexdigest()
     return Letter(
@@ -234,7 +258,7 @@ def read_letter(path: Path) -> Letter:
     except OSError as err:
         raise ImportFileError(f"{path}: lecture impossible : {err.strerror}") from err
     if path.suffix.lower() == ".eml":
-        return read_eml(data)
+        return read_eml(data, origin=str(path))
     try:
         return read_text_letter(data.decode("utf-8"))
     except UnicodeDecodeError as err:

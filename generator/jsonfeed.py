@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
+from .dates import parse_french_date
 from .errors import FeedError
 from .html_text import html_to_line
 from .models import FeedConfig, FeedItem
@@ -25,6 +28,8 @@ from .sanitize import (
 )
 from .slugs import item_slug
 
+log = logging.getLogger("generator.feeds")
+
 VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
 
 
@@ -38,17 +43,44 @@ def _str(value: object) -> str:
 
 
 def _date(value: object) -> datetime | None:
-    """An RFC 3339 date, in UTC; ``None`` when absent or unreadable."""
+    """A date in UTC: RFC 3339 as the format says, else RFC 822 or French (some feeds
+    write those); ``None`` when absent or unreadable."""
     text = _str(value).strip()
     if not text:
         return None
     try:
         parsed = datetime.fromisoformat(text.replace("z", "Z"))
     except ValueError:
-        return None
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            try:
+                parsed = parse_french_date(text)
+            except ValueError:
+                return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
+
+
+def _item_date(item: dict[str, Any], feed: FeedConfig) -> datetime | None:
+    """The item's ``date_published``, else its ``date_modified``; an unreadable one is
+    logged (the item then gets its first-seen date, like an item without a date)."""
+    raw_dates = [item.get(key) for key in ("date_published", "date_modified")]
+    for raw in raw_dates:
+        parsed = _date(raw)
+        if parsed is not None:
+            return parsed
+    unreadable = next((_str(raw) for raw in raw_dates if _str(raw).strip()), "")
+    if unreadable:
+        log.warning(
+            "flux « %s » : date illisible « %s » (article « %s ») : il prend la date où il a "
+            "été vu pour la première fois",
+            feed.id,
+            clean_text(unreadable, limit=100),
+            clean_text(_str(item.get("title")) or _str(item.get("id")), limit=100),
+        )
+    return None
 
 
 def _author(item: dict[str, Any], document: dict[str, Any]) -> str:
@@ -120,7 +152,7 @@ def parse_json_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[Fee
         if not guid or guid in seen or not (title or link):
             continue
         seen.add(guid)
-        published = _date(raw.get("date_published")) or _date(raw.get("date_modified")) or now
+        published = _item_date(raw, feed) or now
         content = _content(raw)
         summary_source = _str(raw.get("summary")) or content
         if feed.content == "summary" and _str(raw.get("summary")).strip():
