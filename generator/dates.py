@@ -159,8 +159,14 @@ def parse_french_date(text: str) -> datetime:
         raise ValueError(f"« {text} » n'est pas une date réelle ({err})") from err
 
 
-def format_french(value: datetime) -> str:
-    """Format a date the French way: ``31 octobre 2024``."""
+def format_french(value: datetime | date) -> str:
+    """Format a date the French way, as a reader in Paris sees it: ``31 octobre 2024``.
+
+    An aware datetime is first brought to Paris time (``2022-09-13T23:30:00Z`` is the
+    14th); a naive one or a date is taken as it is.
+    """
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = paris_time(value)
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {MONTH_NAMES[value.month - 1]} {value.year}"
 

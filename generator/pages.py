@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from . import catalog, excerpts, raw_html
 from .catalog import Entry, TagIndex
-from .dates import format_french
+from .dates import format_french, paris_day, paris_time
 from .models import Content, FeedConfig, FeedItem, Kind, OutPage, Post
 from .parallel import map_forked
 from .shortcodes import convert
@@ -296,7 +296,11 @@ def _post_page(
     meta: dict[str, Any] = {
         "title": post.title,
         "description": post.summary or post.title,
-        "date": {"created": post.date, "updated": post.lastmod or post.date},
+        # In Paris time: Material shows (and files in its archive) the day of the value.
+        "date": {
+            "created": paris_time(post.date),
+            "updated": paris_time(post.lastmod or post.date),
+        },
         "slug": post.slug,
         "authors": authors,
         "categories": list(post.categories),
@@ -343,7 +347,7 @@ def _item_page(
         "title": item.title,
         "description": item.summary or item.title,
         "tags": _labels(content, vocabulary),
-        "date": item.published.date().isoformat(),
+        "date": paris_day(item.published).isoformat(),
     }
     body = _render("item.md.j2", item=item, feed=feed, tags=_tag_links(content, page, vocabulary))
     out.pages.append(OutPage(path=page, text=front_matter(meta, body), in_nav=False))
