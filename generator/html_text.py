@@ -19,10 +19,11 @@ import textwrap
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
+from typing import Any
 
 import nh3
 
-from .sanitize import MAX_HTML, clean_text, strip_controls
+from .sanitize import MAX_HTML, cap, strip_controls
 
 WIDTH = 72
 """Line width of wrapped paragraphs (mail clients show 72 to 78 columns comfortably)."""
@@ -258,6 +259,23 @@ _LINE_BREAKS = frozenset(BLOCKS | {"br"})
 _SKIPPED_CONTENT = frozenset(_SKIPPED | {"title"})
 """Elements whose text is not read."""
 _TAG = re.compile(r"<[^>]*>")
+# A Cleaner (nh3 0.3 and later) converts its settings once, not at each call: a quarter of
+# the time of a call on an article.
+_LINE_CLEANER: Any = (
+    nh3.Cleaner(tags=set(_LINE_BREAKS), attributes={}, clean_content_tags=set(_SKIPPED_CONTENT))
+    if hasattr(nh3, "Cleaner")
+    else None
+)
+
+
+def _line_tags(html: str) -> str:
+    if _LINE_CLEANER is not None:
+        return str(_LINE_CLEANER.clean(html))
+    return str(
+        nh3.clean(
+            html, tags=set(_LINE_BREAKS), attributes={}, clean_content_tags=set(_SKIPPED_CONTENT)
+        )
+    )
 
 
 def html_to_line(html: str, *, limit: int) -> str:
@@ -278,11 +296,7 @@ def html_to_line(html: str, *, limit: int) -> str:
     # nh3 (html5ever, in Rust) parses the HTML the way a browser does and keeps only the
     # bare tags of blocks and line breaks; in its output every "<" starts a tag (text is
     # escaped), so each remaining tag can become a space. Faster than HTMLParser by far,
-    # which matters for content_key: every archived item, at every ingestion.
-    kept = nh3.clean(
-        strip_controls(html)[:MAX_HTML],
-        tags=set(_LINE_BREAKS),
-        attributes={},
-        clean_content_tags=set(_SKIPPED_CONTENT),
-    )
-    return clean_text(unescape(_TAG.sub(" ", kept)), limit=limit)
+    # which matters for content_key: every archived item, at every ingestion. Control
+    # characters are removed before; unescape() never makes one.
+    kept = _line_tags(strip_controls(html)[:MAX_HTML])
+    return cap(" ".join(unescape(_TAG.sub(" ", kept)).split()), limit)

@@ -44,12 +44,16 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def cap(text: str, limit: int) -> str:
+    """``text`` if it holds in ``limit`` characters, else its beginning ending with "…"."""
+    if len(text) > limit:
+        return text[: limit - 1].rstrip() + "…"
+    return text
+
+
 def clean_text(text: str, *, limit: int) -> str:
     """A plain-text field: control characters removed, whitespace collapsed, capped."""
-    collapsed = " ".join(strip_controls(text).split())
-    if len(collapsed) > limit:
-        collapsed = collapsed[: limit - 1].rstrip() + "…"
-    return collapsed
+    return cap(" ".join(strip_controls(text).split()), limit)
 
 
 _SCRIPT_SCHEME = re.compile(r"(?:java|vb)script:|data:", re.IGNORECASE)

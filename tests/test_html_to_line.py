@@ -14,9 +14,11 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator import html_text
 from generator.archive import content_key
 from generator.feedreader import parse_feed
 from generator.feeds_config import parse_feeds
@@ -199,3 +201,16 @@ def test_archived_items_still_match_themselves(tmp_path: Path) -> None:
     after = {p: p.read_bytes() for p in archive.rglob("*") if p.is_file()}
     changed = {p for p in before if after.get(p) != before[p]} - {archive / "state.json"}
     assert not changed and set(after) - set(before) <= {archive / "state.json"}
+
+
+def test_older_nh3_without_a_reusable_cleaner_reads_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    samples = [
+        GLUED,
+        "<b>W</b>ord<br>x<script>s</script>&amp;",
+        "<table><tr><td>a</td></tr></table>",
+    ]
+    with_cleaner = [html_to_line(html, limit=100) for html in samples]
+    monkeypatch.setattr(html_text, "_LINE_CLEANER", None)
+    assert [html_to_line(html, limit=100) for html in samples] == with_cleaner
