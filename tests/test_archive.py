@@ -274,3 +274,21 @@ def test_an_untrusted_document_updates_nothing_and_adds_only_items_with_text() -
     changed, report = merge(stored, incoming, trusted=False)
     assert [item.slug for item in changed] == [_item(2).slug]
     assert report.kept == (_item(1).slug,) and (report.new, report.skipped) == (1, 1)
+
+
+def test_a_cut_snapshot_updates_no_archived_item(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    snapshot = content / "flux.xml"
+    data = (ROOT / "tests" / "fixtures" / "feeds" / "rss2_plain.xml").read_bytes()
+    snapshot.write_bytes(data)
+    feed = FeedConfig(id="f", title="F", url="https://example.org/feed/", snapshot=snapshot)
+    assert ingest_snapshot(content, feed, now=T0).error == ""
+    folder = content / "archive" / "f"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    # The same items, retitled, but the document stops before its end.
+    snapshot.write_bytes(data.replace(b"<title>", b"<title>Nouveau : ")[: len(data) - 40])
+    result = ingest_snapshot(content, feed, now=T1)
+    assert "mal formé" in result.error and "« f »" in result.error
+    assert result.report is not None and result.report.kept and result.report.updated == 0
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 
 from generator import http_fetch
-from generator.feed_state import FeedState
+from generator.feed_state import FeedState, load_state, state_path
 from generator.http_fetch import FetchError, fetch_url
 from generator.ingest import ingest_online
 from generator.models import FeedConfig
 
+from .conftest import run_cli
 from .netserver import (
     Entry,
     RawServer,
@@ -308,3 +309,31 @@ def test_ingest_records_the_refusal_and_keeps_the_archive(
     assert "adresse non publique refusée" in after.last_error
     assert result.report is None and _files(content) == before
     assert server.targets() == ["/seed"]
+
+
+def test_cli_reports_kept_items_and_malformed_feeds(tmp_path: Path, server: RawServer) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "feeds.yml").write_text(
+        f"feeds:\n  - id: f\n    title: F\n    url: {server.url('/feed')}\n"
+        "    allow_private: true\n",
+        encoding="utf-8",
+    )
+    server.routes["/feed"] = ok(rss(FOUR))
+    assert run_cli("ingest", "--content", str(content)).returncode == 0
+    before = _files(content)
+
+    server.routes["/feed"] = ok(SHORTER)
+    shorter = run_cli("ingest", "--content", str(content))
+    assert shorter.returncode == 0, shorter.stderr
+    assert "f: 0 nouveaux, 0 mis à jour, 0 inchangés" in shorter.stdout
+    assert "f: AVERTISSEMENT 4 articles archivés gardés tels quels" in shorter.stderr
+    assert "perd plus de la moitié du texte" in shorter.stderr
+
+    server.routes["/feed"] = unannounced(FULL[: len(FULL) // 2])
+    cut_short = run_cli("ingest", "--content", str(content))
+    assert cut_short.returncode == 1
+    assert "(document mal formé)" in cut_short.stderr and "f: ERREUR" in cut_short.stderr
+    assert "1 flux : 0 lus, 1 en erreur" in cut_short.stdout
+    assert {name: data for name, data in _files(content).items() if name in before} == before
+    assert "mal formé" in load_state(state_path(content))["f"].last_error
