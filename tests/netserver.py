@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -107,6 +108,7 @@ class RawServer:
     """The server: ``routes`` by request target, ``requests`` as received (target, headers)."""
 
     host: str = "127.0.0.1"
+    tls: ssl.SSLContext | None = None  # serve HTTPS with this server context
     routes: dict[str, Route] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     stopping: threading.Event = field(default_factory=threading.Event)
@@ -117,7 +119,7 @@ class RawServer:
         self.threads: list[threading.Thread] = []
 
     def url(self, path: str) -> str:
-        return f"http://{self.host}:{self.port}{path}"
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}{path}"
 
     def targets(self) -> list[str]:
         return [target for target, _ in self.requests]
@@ -133,32 +135,38 @@ class RawServer:
             self.threads.append(thread)
             thread.start()
 
-    def _answer(self, conn: socket.socket) -> None:
-        with conn, contextlib.suppress(OSError):  # OSError: the client gave up
-            conn.settimeout(10)
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = conn.recv(4096)
-                if not chunk:
-                    return
-                data += chunk
-            lines = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
-            target = lines[0].split(" ")[1]
-            headers = dict(line.split(": ", 1) for line in lines[1:])
-            self.requests.append((target, headers))
-            route = self.routes.get(target)
-            if route is None:
-                conn.sendall(head("404 Not Found", Content_Length=0))
-            else:
-                route(conn, self)
+    def _answer(self, raw: socket.socket) -> None:
+        with raw, contextlib.suppress(OSError):  # OSError: the client gave up
+            raw.settimeout(10)
+            conn = raw if self.tls is None else self.tls.wrap_socket(raw, server_side=True)
+            with conn:
+                self._exchange(conn)
+
+    def _exchange(self, conn: socket.socket) -> None:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(4096)
+            if not chunk:
+                return
+            data += chunk
+        lines = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+        target = lines[0].split(" ")[1]
+        headers = dict(line.split(": ", 1) for line in lines[1:])
+        self.requests.append((target, headers))
+        route = self.routes.get(target)
+        if route is None:
+            conn.sendall(head("404 Not Found", Content_Length=0))
+        else:
+            route(conn, self)
+        if self.tls is None:
             conn.shutdown(socket.SHUT_WR)
-            time.sleep(0.05)  # let the client read before the close
+        time.sleep(0.05)  # let the client read before the close
 
 
 @contextlib.contextmanager
-def running(host: str = "127.0.0.1") -> Iterator[RawServer]:
+def running(host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> Iterator[RawServer]:
     """A :class:`RawServer` serving in a thread for the ``with`` block."""
-    server = RawServer(host)
+    server = RawServer(host, tls)
     thread = threading.Thread(target=server.serve)
     thread.start()
     try:

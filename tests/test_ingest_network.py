@@ -5,7 +5,10 @@ happens, what the archive holds stays byte for byte as it was."""
 
 from __future__ import annotations
 
+import shutil
 import socket
+import ssl
+import subprocess
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -337,3 +340,55 @@ def test_cli_reports_kept_items_and_malformed_feeds(tmp_path: Path, server: RawS
     assert "1 flux : 0 lus, 1 en erreur" in cut_short.stdout
     assert {name: data for name, data in _files(content).items() if name in before} == before
     assert "mal formé" in load_state(state_path(content))["f"].last_error
+
+
+# --- over TLS -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for ``flux.test`` and its key (``openssl`` command)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("la commande openssl, qui fabrique le certificat du serveur TLS, manque")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=flux.test", "-addext", "subjectAltName=DNS:flux.test",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    return cert, key
+
+
+@pytest.fixture
+def tls_server(
+    certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[RawServer]:
+    """An HTTPS server on 127.0.0.1 whose certificate the fetch trusts (for this test)."""
+    cert, key = certificate
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    client_context = ssl.create_default_context(cafile=str(cert))
+    monkeypatch.setattr(http_fetch.ssl, "create_default_context", lambda: client_context)
+    with running(tls=server_context) as srv:
+        yield srv
+
+
+def _local(host: str, port: int) -> list[str]:
+    return ["127.0.0.1"]
+
+
+def test_https_checks_the_certificate_name_and_keeps_the_deadline(tls_server: RawServer) -> None:
+    body = rss(FOUR)
+    tls_server.routes["/feed"] = ok(body)
+    tls_server.routes["/drip"] = drip(head(Content_Length=len(body)), body, 0.1)
+    url = f"https://flux.test:{tls_server.port}"
+    fetch = partial(fetch_url, feed_id="f", resolver=_local, allow_private=True)
+    assert fetch(f"{url}/feed").body == body
+    with pytest.raises(FetchError, match=r"CERTIFICATE_VERIFY_FAILED|certificate"):
+        fetch(f"https://autre.test:{tls_server.port}/feed")  # same server, other name
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="délai dépassé"):
+        fetch(f"{url}/drip", timeout=1.0)
+    assert time.monotonic() - started < 2.0
