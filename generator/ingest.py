@@ -45,7 +45,8 @@ def _malformed_error(feed: FeedConfig, parsed: ParsedFeed) -> str:
 def ingest_snapshot(content_root: Path, feed: FeedConfig, *, now: datetime) -> FeedResult:
     """Read ``feed``'s snapshot and merge its items into the archive.
 
-    A feed that cannot be read is reported and leaves its archive untouched.
+    A feed that cannot be read is reported and leaves its archive untouched; a
+    malformed one is reported too, and only its new items are added.
     """
     if feed.snapshot is None:
         return FeedResult(feed_id=feed.id, error="pas d'instantané local (clé « snapshot »)")
@@ -95,8 +96,8 @@ def ingest_online(
     address, deadline, download cut short, oversized, empty or unreadable document, no
     items) leaves the archive untouched and is recorded in the returned state, whose
     validators are then kept. A malformed document is recorded as an error too, but its
-    new items are added (archived ones are not updated from it), and its validators are
-    not kept, so that the next run downloads it whole again.
+    new items are added (archived ones are not updated from it); the state keeps the
+    previous validators, not this document's, so that the next run downloads it again.
 
     Args:
         content_root: The ``content/`` folder.
