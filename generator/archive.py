@@ -22,6 +22,8 @@ from .html_text import html_to_line
 from .models import FeedConfig, FeedItem
 from .parallel import FieldPacker, map_forked
 from .posts import date_field, list_field, text_field
+from .sanitize import MAX_HTML
+from .slugs import distinct_slug
 from .yaml_dump import dump_front_matter
 
 _TRACKING = ("utm_", "xtor", "fbclid", "gclid", "mc_")
@@ -202,6 +204,11 @@ class MergeReport:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    kept: tuple[str, ...] = ()
+    """Slugs of archived items left as they were although the feed changed them: the new
+    version lost more than half of their text, or came from a malformed document."""
+    skipped: int = 0
+    """New items of a malformed document left out: they have no text."""
 
 
 def content_key(item: FeedItem) -> str:
@@ -211,29 +218,55 @@ def content_key(item: FeedItem) -> str:
     return "sha256:" + hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
+def text_length(item: FeedItem) -> int:
+    """How many characters of text an item's body holds, markup and spacing aside."""
+    return len(html_to_line(item.content_html, limit=MAX_HTML))
+
+
+def loses_text(old: FeedItem, new: FeedItem) -> bool:
+    """Whether ``new`` would lose more than half of ``old``'s text (or all of it). Pure."""
+    before = text_length(old)
+    return before > 0 and 2 * text_length(new) < before
+
+
 def merge(
-    stored: Iterable[FeedItem], incoming: Iterable[FeedItem]
+    stored: Iterable[FeedItem], incoming: Iterable[FeedItem], *, trusted: bool = True
 ) -> tuple[list[FeedItem], MergeReport]:
     """Merge freshly read items into the stored ones. Pure.
 
     An incoming item matching a stored one (same GUID or same link, normalized) updates
     it in place: its slug, first-seen date and editor's tag choices are kept, and a
-    stored date is kept when the feed gives none. One with a new GUID and link but the
+    stored date is kept when the feed gives none. An update that would lose more than
+    half of the stored text (a cut download, a feed that became summaries) is refused:
+    the stored item stays as it is (``kept``). One with a new GUID and link but the
     same title and text as a stored item (a feed that changed its URLs) is that item and
     changes nothing. Stored items absent from the feed stay.
+
+    A new item takes the file name of its day and title; if another item, stored or
+    new in this batch, has it already, it takes that name followed by a short digest
+    of its GUID: distinct items never share a file, and an item keeps its file forever.
+
+    Args:
+        stored: The archived items.
+        incoming: The items just read.
+        trusted: ``False`` for a malformed document: no stored item is updated, and new
+            items without text are left out (``skipped``).
 
     Returns:
         The items to write (new or changed) and the counts.
     """
     by_key: dict[str, FeedItem] = {}
     by_content: dict[str, FeedItem] = {}
+    taken: set[str] = set()
     for item in stored:
         by_key[identity(item.guid)] = item
         if item.link:
             by_key.setdefault(identity(item.link), item)
         by_content.setdefault(content_key(item), item)
+        taken.add(item.slug)
     changed: list[FeedItem] = []
-    new = updated = unchanged = 0
+    kept: list[str] = []
+    new = updated = unchanged = skipped = 0
     for item in incoming:
         old = by_key.get(identity(item.guid)) or (
             by_key.get(identity(item.link)) if item.link else None
@@ -243,6 +276,12 @@ def merge(
             if key in by_content:
                 unchanged += 1
                 continue
+            if not trusted and text_length(item) == 0:
+                skipped += 1
+                continue
+            slug = distinct_slug(item.slug, item.guid, taken)
+            taken.add(slug)
+            item = replace(item, slug=slug)
             by_content[key] = item
             changed.append(item)
             by_key[identity(item.guid)] = item
@@ -259,7 +298,12 @@ def merge(
         )
         if merged == old:
             unchanged += 1
+        elif not trusted or loses_text(old, merged):
+            kept.append(old.slug)
         else:
             changed.append(merged)
             updated += 1
-    return changed, MergeReport(new=new, updated=updated, unchanged=unchanged)
+    report = MergeReport(
+        new=new, updated=updated, unchanged=unchanged, kept=tuple(kept), skipped=skipped
+    )
+    return changed, report

@@ -18,11 +18,12 @@ from .cli_bench import add_commands as add_bench_commands
 from .cli_demos import add_commands as add_demo_commands
 from .cli_email import add_commands as add_email_commands
 from .cli_import import add_commands as add_import_commands
-from .errors import GeneratorError
+from .errors import ContentError, GeneratorError
 from .evaluation import parse_gold, predict, score, split_of, table
-from .ingest import ingest_feeds
+from .feeds_config import parse_feeds
+from .ingest import FeedResult, ingest_feeds
 from .loader import load_content, read_text
-from .models import Content, Kind
+from .models import Content, FeedConfig, Kind
 from .output import write_pages
 from .pages import generate
 from .taxonomy import REQUIRED_TAGS
@@ -153,26 +154,65 @@ def cmd_bench_tags(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_feeds(content_root: Path) -> tuple[Path, tuple[FeedConfig, ...]]:
+    """The content folder, resolved, and its feeds: all that ingestion reads of it."""
+    root = content_root.resolve()
+    if not root.is_dir():
+        raise ContentError(root, "dossier de contenu introuvable")
+    path = root / "feeds.yml"
+    feeds = parse_feeds(read_text(path), path, content_root=root) if path.is_file() else ()
+    return root, feeds
+
+
+def _run_time() -> datetime:
+    """Now, or ``SOURCE_DATE_EPOCH`` when set (reproducible archives: same run, same bytes)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            raise GeneratorError(
+                f"SOURCE_DATE_EPOCH « {epoch} » : nombre de secondes depuis 1970 attendu"
+            ) from None
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _print_result(result: FeedResult) -> None:
+    if result.report:
+        r = result.report
+        note = " (non modifié, HTTP 304)" if result.not_modified else ""
+        skipped = f", {r.skipped} ignorés (sans texte)" if r.skipped else ""
+        print(
+            f"{result.feed_id}: {r.new} nouveaux, {r.updated} mis à jour, "
+            f"{r.unchanged} inchangés{skipped}{note}"
+        )
+        if r.kept:
+            why = (
+                "document mal formé"
+                if result.error
+                else "la nouvelle version perd plus de la moitié du texte"
+            )
+            shown = ", ".join(r.kept[:5]) + (", …" if len(r.kept) > 5 else "")
+            print(
+                f"{result.feed_id}: AVERTISSEMENT {len(r.kept)} articles archivés gardés "
+                f"tels quels ({why}) : {shown}",
+                file=sys.stderr,
+            )
+    if result.error:
+        print(f"{result.feed_id}: ERREUR {result.error}", file=sys.stderr)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
-    content = load_content(args.content)
-    feeds = [feed for feed in content.feeds if not args.feed or feed.id == args.feed]
+    root, all_feeds = _load_feeds(args.content)
+    feeds = [feed for feed in all_feeds if not args.feed or feed.id == args.feed]
     if args.feed and not feeds:
         print(f"ERREUR flux inconnu : « {args.feed} »", file=sys.stderr)
         return 1
-    now = datetime.now(UTC).replace(microsecond=0)
-    results = ingest_feeds(content.root, feeds, offline=args.offline, now=now, progress=sys.stderr)
+    results = ingest_feeds(root, feeds, offline=args.offline, now=_run_time(), progress=sys.stderr)
     failures = 0
     for result in results:
-        if result.error:
-            failures += 1
-            print(f"{result.feed_id}: ERREUR {result.error}", file=sys.stderr)
-        elif result.report:
-            r = result.report
-            note = " (non modifié, HTTP 304)" if result.not_modified else ""
-            print(
-                f"{result.feed_id}: {r.new} nouveaux, {r.updated} mis à jour, "
-                f"{r.unchanged} inchangés{note}"
-            )
+        failures += bool(result.error)
+        _print_result(result)
     print(f"{len(results)} flux : {len(results) - failures} lus, {failures} en erreur")
     return 1 if failures else 0
 

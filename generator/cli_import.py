@@ -18,7 +18,14 @@ from .feeds_config import parse_feeds
 from .importers import dump_items, letter_item, read_letter, store
 from .loader import load_content, read_text
 from .models import FeedConfig
-from .opml import append_feed_entries, new_subscriptions, parse_opml, render_opml
+from .net_guard import OPT_IN
+from .opml import (
+    append_feed_entries,
+    new_subscriptions,
+    parse_opml,
+    public_subscriptions,
+    render_opml,
+)
 
 
 def _feed(content_root: Path, feed_id: str) -> tuple[Path, FeedConfig]:
@@ -87,7 +94,15 @@ def cmd_opml_import(args: argparse.Namespace) -> int:
         data = args.file.read_bytes()
     except OSError as err:
         raise ContentError(args.file, f"lecture impossible : {err.strerror}") from err
-    entries, skipped = new_subscriptions(feeds, parse_opml(data))
+    found, refused = public_subscriptions(parse_opml(data))
+    for url, reason in refused:
+        print(
+            f"AVERTISSEMENT {url} ignorée : {reason} (un flux interne se déclare à la main "
+            f"dans feeds.yml, avec « {OPT_IN} »)",
+            file=sys.stderr,
+        )
+    entries, skipped = new_subscriptions(feeds, found)
+    skipped += len(refused)
     if entries:
         updated = append_feed_entries(text, entries)
         # The appended text must read back as the old feeds plus the new ones.

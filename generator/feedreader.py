@@ -12,7 +12,9 @@ from __future__ import annotations
 import calendar
 import io
 import logging
+import re
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -125,7 +127,38 @@ def _entry_html(entry: Any, feed: FeedConfig) -> str:
     return _clean(*_summary(entry, feed))
 
 
+@dataclass(frozen=True, kw_only=True)
+class ParsedFeed:
+    """A feed document read: its items and, when the XML was malformed, why."""
+
+    items: list[FeedItem]
+    malformed: str = ""
+    """feedparser's complaint about a malformed document ("bozo"); empty when well formed.
+
+    A malformed document may have lost text (a download cut short, a broken tag):
+    ingestion then adds its new items but updates no archived one."""
+
+
+# A whole XML feed ends with its root element's closing tag (comments may follow).
+_ROOT_END = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|rdf)\s*>\s*(?:<!--.*?-->\s*)*\Z", re.I | re.S)
+
+
+def _malformed(parsed: Any) -> str:
+    """feedparser's reason for calling the document malformed; encoding notes do not count."""
+    if not parsed.get("bozo"):
+        return ""
+    reason = parsed.get("bozo_exception")
+    if isinstance(reason, feedparser.ThingsNobodyCaresAboutButMe):
+        return ""  # a declared encoding overridden, a content type: the text is whole
+    return str(reason or "XML mal formé")
+
+
 def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem]:
+    """The items of a feed document: :func:`read_feed`'s, without its verdict."""
+    return read_feed(data, feed, now=now).items
+
+
+def read_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> ParsedFeed:
     """Parse a feed document.
 
     Args:
@@ -135,7 +168,10 @@ def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem
         now: Date given to items that carry none (their first-seen date).
 
     Returns:
-        The items, sanitized, in feed order; a GUID repeated in the feed is kept once.
+        The items, sanitized, in feed order (a GUID repeated in the feed is kept once),
+        and feedparser's reason if the XML is malformed. The last entry of a malformed
+        document that stops before its closing root tag (cut short) is left out: its
+        text may be cut.
 
     Raises:
         FeedError: The document is empty, or not a feed at all.
@@ -143,7 +179,7 @@ def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem
     if not data.strip():
         raise FeedError(feed.id, "document vide")
     if data.strip().removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{"):
-        return parse_json_feed(data, feed, now=now)
+        return ParsedFeed(items=parse_json_feed(data, feed, now=now))
     parsed = feedparser.parse(
         io.BytesIO(data),
         # Without a content type feedparser assumes ISO-8859-1 for some text; with
@@ -159,9 +195,14 @@ def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception") or "pas un flux RSS ou Atom"
         raise FeedError(feed.id, f"illisible : {reason}")
+    malformed = _malformed(parsed)
+    entries = list(parsed.entries)
+    if malformed and entries and not _ROOT_END.search(data[-4096:]):
+        # Cut short: the entry being read when the document stopped may miss its end.
+        entries.pop()
     items: list[FeedItem] = []
     seen: set[str] = set()
-    for entry in parsed.entries:
+    for entry in entries:
         title = _text_field(entry, "title", MAX_TITLE)
         link = safe_url(entry.get("link", ""))
         guid = clean_text(entry.get("id", "") or link, limit=MAX_TITLE)
@@ -194,4 +235,4 @@ def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem
                 content_html=content_html,
             )
         )
-    return items
+    return ParsedFeed(items=items, malformed=malformed)

@@ -8,18 +8,57 @@ from pathlib import Path
 from . import frontmatter
 from .errors import ContentError
 from .models import FeedConfig
+from .net_guard import OPT_IN, refused_host
 from .sanitize import safe_url
 
 _ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+MAX_ID = 100
+"""Longest feed id: it names a folder, and its items' files inside it."""
+
+
+def _check_id(feed_id: str, path: Path, key: str) -> None:
+    shown = feed_id if len(feed_id) <= 60 else feed_id[:59] + "…"
+    if len(feed_id) > MAX_ID:
+        raise ContentError(
+            path, f"id « {shown} » trop long ({len(feed_id)} caractères, {MAX_ID} au plus)", key=key
+        )
+    if not _ID.match(feed_id):
+        raise ContentError(
+            path,
+            f"id « {shown} » invalide : minuscules sans accent, chiffres, et « - » ou « _ » "
+            "entre eux (ni « / », ni « . », ni espace)",
+            key=key,
+        )
+
+
+def _snapshot(raw: object, path: Path, content_root: Path, key: str) -> Path:
+    """The snapshot file, which must lie inside ``content_root``."""
+    text = str(raw)
+    if Path(text).is_absolute():
+        raise ContentError(
+            path, f"chemin « {text} » absolu : relatif au dossier du contenu attendu", key=key
+        )
+    root = content_root.resolve()
+    resolved = (root / text).resolve()
+    if not resolved.is_relative_to(root):
+        raise ContentError(path, f"chemin « {text} » hors du dossier du contenu ({root})", key=key)
+    if not resolved.is_file():
+        raise ContentError(path, f"fichier « {text} » introuvable", key=key)
+    return resolved
 
 
 def parse_feeds(text: str, path: Path, *, content_root: Path) -> tuple[FeedConfig, ...]:
     """Parse ``feeds.yml``; snapshot paths resolve against ``content_root``.
 
     Raises:
-        ContentError: Invalid YAML, a missing key, a non-http(s) URL (none is needed for
-            ``kind: email``), a ``kind`` other than ``feed``/``email``, a duplicate id,
-            a ``content`` other than ``full``/``summary``, or a missing snapshot file.
+        ContentError: Invalid YAML, a missing key, an id too long or with other
+            characters than lower-case letters, digits, ``-`` and ``_``, a non-http(s)
+            URL (none is needed for ``kind: email``), a URL whose host is a non-public
+            address or ``localhost`` without ``allow_private: true``, an
+            ``allow_private`` that is not a boolean, a ``kind`` other than
+            ``feed``/``email``, a duplicate id, a ``content`` other than
+            ``full``/``summary``, or a snapshot path that is absolute, outside
+            ``content_root`` or missing.
     """
     data = frontmatter.parse(text, path)
     raw_feeds = data.get("feeds") or []
@@ -32,8 +71,7 @@ def parse_feeds(text: str, path: Path, *, content_root: Path) -> tuple[FeedConfi
         if not isinstance(raw, dict):
             raise ContentError(path, "chaque flux est un dictionnaire", key=where)
         feed_id = str(raw.get("id", ""))
-        if not _ID.match(feed_id):
-            raise ContentError(path, f"id « {feed_id} » invalide", key=f"{where}.id")
+        _check_id(feed_id, path, f"{where}.id")
         if feed_id in seen:
             raise ContentError(path, f"id « {feed_id} » déclaré deux fois", key=f"{where}.id")
         seen.add(feed_id)
@@ -43,14 +81,21 @@ def parse_feeds(text: str, path: Path, *, content_root: Path) -> tuple[FeedConfi
         url = str(raw.get("url", ""))
         if not safe_url(url) and not (kind == "email" and not url):
             raise ContentError(path, f"URL « {url} » : http ou https attendu", key=f"{where}.url")
+        allow_private = raw.get("allow_private", False)
+        if not isinstance(allow_private, bool):
+            raise ContentError(path, "true ou false attendu", key=f"{where}.allow_private")
+        refused = refused_host(url) if url and not allow_private else ""
+        if refused:
+            raise ContentError(
+                path,
+                f"URL « {url} » refusée : {refused} ; pour un flux interne, "
+                f"ajouter « {OPT_IN} » à ce flux",
+                key=f"{where}.url",
+            )
         snapshot = raw.get("snapshot")
         snapshot_path = None
         if snapshot:
-            snapshot_path = (content_root / str(snapshot)).resolve()
-            if not snapshot_path.is_file():
-                raise ContentError(
-                    path, f"fichier « {snapshot} » introuvable", key=f"{where}.snapshot"
-                )
+            snapshot_path = _snapshot(snapshot, path, content_root, f"{where}.snapshot")
         mode = str(raw.get("content", "full"))
         if mode not in ("full", "summary"):
             raise ContentError(path, "« full » ou « summary » attendu", key=f"{where}.content")
@@ -68,6 +113,7 @@ def parse_feeds(text: str, path: Path, *, content_root: Path) -> tuple[FeedConfi
                 content=mode,
                 tags=tuple(str(t) for t in tags),
                 kind=kind,
+                allow_private=allow_private,
             )
         )
     return tuple(feeds)

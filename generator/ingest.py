@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Protocol, TextIO
 
 from .archive import MergeReport, item_to_text, merge, read_feed_archive, write_many
+from .archive_lock import locked, remove_leftovers
 from .errors import FeedError
 from .feed_state import FeedState, load_state, save_state, state_path
-from .feedreader import parse_feed
+from .feedreader import ParsedFeed, read_feed
 from .http_fetch import FetchError, FetchResult, fetch_url
 from .loader import ARCHIVE_DIR
-from .models import FeedConfig, FeedItem
+from .models import FeedConfig
 from .parallel import map_forked
 from .progress import Progress
 
@@ -30,34 +31,52 @@ class FeedResult:
     not_modified: bool = False  # the server answered 304
 
 
+def _malformed_error(feed: FeedConfig, parsed: ParsedFeed) -> str:
+    """The error recorded for a malformed document (its new items are still added)."""
+    reason = parsed.malformed if len(parsed.malformed) <= 200 else parsed.malformed[:199] + "…"
+    return str(
+        FeedError(
+            feed.id,
+            f"document mal formé ({reason}) : les articles déjà archivés sont gardés tels quels",
+        )
+    )
+
+
 def ingest_snapshot(content_root: Path, feed: FeedConfig, *, now: datetime) -> FeedResult:
     """Read ``feed``'s snapshot and merge its items into the archive.
 
-    A feed that cannot be read is reported and leaves its archive untouched.
+    A feed that cannot be read is reported and leaves its archive untouched; a
+    malformed one is reported too, and only its new items are added.
     """
     if feed.snapshot is None:
         return FeedResult(feed_id=feed.id, error="pas d'instantané local (clé « snapshot »)")
     archive_root = content_root / ARCHIVE_DIR
     try:
-        incoming = parse_feed(feed.snapshot.read_bytes(), feed, now=now)
+        parsed = read_feed(feed.snapshot.read_bytes(), feed, now=now)
     except (FeedError, OSError) as err:
         return FeedResult(feed_id=feed.id, error=str(err))
-    return FeedResult(feed_id=feed.id, report=_merge_into_archive(archive_root, feed, incoming))
+    report = _merge_into_archive(archive_root, feed, parsed)
+    error = _malformed_error(feed, parsed) if parsed.malformed else ""
+    return FeedResult(feed_id=feed.id, report=report, error=error)
 
 
 class Fetch(Protocol):
     """The signature of :func:`~generator.http_fetch.fetch_url` that ingestion uses."""
 
     def __call__(
-        self, url: str, *, feed_id: str, etag: str = ..., last_modified: str = ...
+        self,
+        url: str,
+        *,
+        feed_id: str,
+        etag: str = ...,
+        last_modified: str = ...,
+        allow_private: bool = ...,
     ) -> FetchResult: ...
 
 
-def _merge_into_archive(
-    archive_root: Path, feed: FeedConfig, incoming: list[FeedItem]
-) -> MergeReport:
+def _merge_into_archive(archive_root: Path, feed: FeedConfig, parsed: ParsedFeed) -> MergeReport:
     stored = read_feed_archive(archive_root, feed)
-    changed, report = merge(stored, incoming)
+    changed, report = merge(stored, parsed.items, trusted=not parsed.malformed)
     # One flush to disk for the feed's batch, each file still replaced atomically.
     write_many({archive_root / feed.id / f"{item.slug}.md": item_to_text(item) for item in changed})
     return report
@@ -73,9 +92,12 @@ def ingest_online(
 ) -> tuple[FeedResult, FeedState]:
     """Fetch ``feed.url`` (conditionally, from ``state``) and merge its items.
 
-    A ``304 Not Modified`` leaves the archive as it is. A failure (HTTP error, timeout,
-    oversized, empty or unreadable document, no items) leaves the archive untouched and
-    is recorded in the returned state, whose validators are then kept.
+    A ``304 Not Modified`` leaves the archive as it is. A failure (HTTP error, refused
+    address, deadline, download cut short, oversized, empty or unreadable document, no
+    items) leaves the archive untouched and is recorded in the returned state, whose
+    validators are then kept. A malformed document is recorded as an error too, but its
+    new items are added (archived ones are not updated from it); the state keeps the
+    previous validators, not this document's, so that the next run downloads it again.
 
     Args:
         content_root: The ``content/`` folder.
@@ -91,7 +113,11 @@ def ingest_online(
     status: int | None = None
     try:
         answer = fetch(
-            feed.url, feed_id=feed.id, etag=state.etag, last_modified=state.last_modified
+            feed.url,
+            feed_id=feed.id,
+            etag=state.etag,
+            last_modified=state.last_modified,
+            allow_private=feed.allow_private,
         )
         status = answer.status
         if answer.body is None:
@@ -107,8 +133,8 @@ def ingest_online(
                 etag=answer.etag or state.etag,
                 last_modified=answer.last_modified or state.last_modified,
             )
-        incoming = parse_feed(answer.body, feed, now=now)
-        if not incoming:
+        parsed = read_feed(answer.body, feed, now=now)
+        if not parsed.items:
             raise FeedError(feed.id, "aucun article dans le flux")
     except FeedError as err:
         if isinstance(err, FetchError):
@@ -116,7 +142,12 @@ def ingest_online(
         return FeedResult(feed_id=feed.id, error=str(err)), replace(
             state, last_error=str(err), last_status=status
         )
-    report = _merge_into_archive(archive_root, feed, incoming)
+    report = _merge_into_archive(archive_root, feed, parsed)
+    if parsed.malformed:
+        error = _malformed_error(feed, parsed)
+        return FeedResult(feed_id=feed.id, report=report, error=error), replace(
+            state, last_error=error, last_status=status
+        )
     return FeedResult(feed_id=feed.id, report=report), FeedState(
         last_success=now,
         last_error="",
@@ -137,13 +168,36 @@ def ingest_feeds(
 ) -> list[FeedResult]:
     """Ingest every feed in turn, from its snapshot or online; one failure stops none.
 
-    E-mail sources are left out, and online, feeds without a URL; the state file is read
-    first (a corrupt one stops everything, naming it) and written after each feed, so
+    The archive's lock is taken first (:mod:`generator.archive_lock`: another run
+    holding it stops this one at once), then the temporary files a killed run left are
+    removed. E-mail sources are left out, and online, feeds without a URL; the state file
+    is read (a corrupt one stops everything, naming it) and written after each feed, so
     that an interrupted run keeps what it learnt.
 
     Raises:
+        ArchiveBusyError: Another ingestion is running.
         ContentError: A corrupt state file or archived item.
     """
+    with locked(content_root / ARCHIVE_DIR):
+        removed = remove_leftovers(content_root / ARCHIVE_DIR)
+        if removed and progress is not None:
+            progress.write(
+                f"{len(removed)} fichiers temporaires d'une ingestion interrompue supprimés\n"
+            )
+        return _ingest_locked(
+            content_root, feeds, offline=offline, now=now, progress=progress, fetch=fetch
+        )
+
+
+def _ingest_locked(
+    content_root: Path,
+    feeds: Sequence[FeedConfig],
+    *,
+    offline: bool,
+    now: datetime,
+    progress: TextIO | None,
+    fetch: Fetch,
+) -> list[FeedResult]:
     path = state_path(content_root)
     states = {} if offline else load_state(path)
     # E-mail sources are filled by `import-email`: there is nothing to fetch or read.

@@ -80,6 +80,8 @@ class FeedConfig:
     tags: tuple[str, ...] = ()
     kind: str = "feed"
     """``feed`` (a feed with a URL) or ``email`` (a newsletter imported by hand, no URL)."""
+    allow_private: bool = False
+    """Let the feed's fetch reach non-public addresses (an intranet feed, a test server)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -19,6 +19,7 @@ import yaml
 from .archive import identity
 from .errors import GeneratorError
 from .models import FeedConfig
+from .net_guard import refused_host
 from .sanitize import MAX_TITLE, clean_text, safe_url
 from .slugs import slugify
 
@@ -102,6 +103,23 @@ def render_opml(
         ET.SubElement(body, "outline", attributes)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def public_subscriptions(
+    found: Iterable[dict[str, str]],
+) -> tuple[list[dict[str, str]], list[tuple[str, str]]]:
+    """Split the subscriptions ``found`` in an OPML file: those that may be added, and
+    the URLs refused with the reason (a non-public address or ``localhost``: an
+    intranet feed is declared by hand, with ``allow_private: true``). Pure."""
+    kept: list[dict[str, str]] = []
+    refused: list[tuple[str, str]] = []
+    for sub in found:
+        reason = refused_host(sub.get("url", ""))
+        if reason:
+            refused.append((sub.get("url", ""), reason))
+        else:
+            kept.append(sub)
+    return kept, refused
 
 
 def new_subscriptions(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Container
 from datetime import datetime
 
 from .dates import PARIS
@@ -37,3 +38,19 @@ def slugify(text: str, *, max_length: int = 80) -> str:
 def item_slug(published: datetime, title: str) -> str:
     """File name of an archived item: its day (Paris time), then its title."""
     return f"{published.astimezone(PARIS):%Y-%m-%d}-{slugify(title, max_length=60)}"
+
+
+def distinct_slug(slug: str, guid: str, taken: Container[str]) -> str:
+    """``slug``, or if it is ``taken``, ``slug`` followed by a short digest of ``guid``
+    (longer if need be): the same item always gets the same name. Pure."""
+    if slug not in taken:
+        return slug
+    digest = hashlib.sha256(guid.encode("utf-8")).hexdigest()
+    for size in (8, 16, 64):
+        candidate = f"{slug}-{digest[:size]}"
+        if candidate not in taken:
+            return candidate
+    number = 2
+    while f"{slug}-{digest}-{number}" in taken:
+        number += 1
+    return f"{slug}-{digest}-{number}"

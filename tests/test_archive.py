@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.archive import (
     identity,
@@ -19,6 +22,7 @@ from generator.archive import (
 from generator.errors import ContentError
 from generator.ingest import ingest_snapshot
 from generator.models import FeedConfig, FeedItem
+from generator.slugs import distinct_slug
 
 from .conftest import ROOT
 
@@ -176,3 +180,115 @@ def test_interrupted_write_leaves_the_file_as_it_was(
         write_atomic(target, "après")
     assert target.read_text(encoding="utf-8") == "avant"
     assert [p.name for p in tmp_path.iterdir()] == ["item.md"]
+
+
+# --- same day, same title: distinct files, stable forever ------------------------------
+
+
+def _press_review(guid: str, text: str = "revue") -> FeedItem:
+    """An item titled "Revue de presse" on 2024-01-01, as the feed reader names it."""
+    return _item(
+        1,
+        guid=guid,
+        link=guid,
+        title="Revue de presse",
+        slug="2024-01-01-revue-de-presse",
+        content_html=f"<p>{text} {guid}</p>",
+    )
+
+
+def test_same_day_same_title_get_distinct_stable_files() -> None:
+    a, b = _press_review("https://e.org/a"), _press_review("https://e.org/b")
+    changed, report = merge([], [a, b])
+    assert report.new == 2
+    slugs = [item.slug for item in changed]
+    assert slugs[0] == "2024-01-01-revue-de-presse"
+    assert slugs[1] == f"2024-01-01-revue-de-presse-{distinct_slug('x', b.guid, {'x'})[2:]}"
+    # Next run, the feed lists them in the other order: nothing moves.
+    again, report = merge(changed, [b, a])
+    assert again == [] and report.unchanged == 2
+
+
+def test_a_newcomer_never_takes_a_stored_file() -> None:
+    stored, _ = merge([], [_press_review("https://e.org/b")])
+    changed, _ = merge(stored, [_press_review("https://e.org/a"), _press_review("https://e.org/b")])
+    assert [item.slug for item in changed] == [
+        distinct_slug(
+            "2024-01-01-revue-de-presse", "https://e.org/a", {"2024-01-01-revue-de-presse"}
+        )
+    ]
+    assert changed[0].slug != stored[0].slug
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 9), max_size=8), min_size=1, max_size=6),
+    st.randoms(use_true_random=False),
+)
+def test_files_stay_distinct_and_stable_over_runs(runs: list[list[int]], rng: Any) -> None:
+    """Runs of a feed of items that all share a day and a title, in any order: every
+    item gets one file, none shares it, and none ever changes file."""
+    archive: dict[str, FeedItem] = {}  # file name → item
+    file_of: dict[str, str] = {}  # guid → file name
+    for run in runs:
+        incoming = [_press_review(f"https://e.org/{n}") for n in dict.fromkeys(run)]
+        rng.shuffle(incoming)
+        changed, _ = merge(archive.values(), incoming)
+        for item in changed:
+            assert file_of.setdefault(item.guid, item.slug) == item.slug
+            assert archive.get(item.slug, item).guid == item.guid  # no overwrite
+            archive[item.slug] = item
+    assert len(set(file_of.values())) == len(file_of)
+    assert all(len(slug) <= 100 for slug in file_of.values())
+
+
+# --- an update never throws half of an item's text away -------------------------------
+
+
+LONG = "<p>" + "Un paragraphe complet de l'article. " * 20 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("new_html", "kept"),
+    [
+        ("", True),
+        ("<p></p>", True),
+        ("<p>Un paragraphe complet</p>", True),
+        ("<p>" + "Un paragraphe complet de l'article. " * 9 + "</p>", True),
+        ("<p>" + "Un paragraphe complet de l'article. " * 11 + "</p>", False),
+        (LONG.replace("complet", "corrigé"), False),
+    ],
+)
+def test_an_update_losing_more_than_half_the_text_is_refused(new_html: str, kept: bool) -> None:
+    stored = _item(1, content_html=LONG)
+    changed, report = merge([stored], [_item(1, content_html=new_html, title="Item 1 (maj)")])
+    if kept:
+        assert changed == [] and report.kept == (stored.slug,) and report.updated == 0
+    else:
+        assert [item.content_html for item in changed] == [new_html] and report.kept == ()
+
+
+def test_an_untrusted_document_updates_nothing_and_adds_only_items_with_text() -> None:
+    stored = [_item(1)]
+    incoming = [_item(1, content_html="<p>texte 1 corrigé et plus long</p>"), _item(2),
+                _item(3, content_html="<p> </p>")]  # fmt: skip
+    changed, report = merge(stored, incoming, trusted=False)
+    assert [item.slug for item in changed] == [_item(2).slug]
+    assert report.kept == (_item(1).slug,) and (report.new, report.skipped) == (1, 1)
+
+
+def test_a_cut_snapshot_updates_no_archived_item(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    snapshot = content / "flux.xml"
+    data = (ROOT / "tests" / "fixtures" / "feeds" / "rss2_plain.xml").read_bytes()
+    snapshot.write_bytes(data)
+    feed = FeedConfig(id="f", title="F", url="https://example.org/feed/", snapshot=snapshot)
+    assert ingest_snapshot(content, feed, now=T0).error == ""
+    folder = content / "archive" / "f"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    # The same items, retitled, but the document stops before its end.
+    snapshot.write_bytes(data.replace(b"<title>", b"<title>Nouveau : ")[: len(data) - 40])
+    result = ingest_snapshot(content, feed, now=T1)
+    assert "mal formé" in result.error and "« f »" in result.error
+    assert result.report is not None and result.report.kept and result.report.updated == 0
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

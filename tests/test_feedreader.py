@@ -54,9 +54,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.errors import FeedError
-from generator.feedreader import parse_feed
+from generator.feedreader import parse_feed, read_feed
 from generator.html_text import html_to_line
 from generator.models import FeedConfig, FeedItem
 from generator.sanitize import (
@@ -391,3 +393,54 @@ def test_latin1_declared_utf8_is_accepted_with_a_warning(
         items = parse_feed(data, feed, now=datetime(2024, 1, 1, tzinfo=UTC))
     assert items
     assert "flux « latin » accepté malgré" in caplog.text
+
+
+# --- malformed documents (feedparser's "bozo") -------------------------------------------
+
+
+def test_a_cut_document_is_malformed_and_its_cut_entry_left_out() -> None:
+    parsed = read_feed((FEEDS / "truncated.xml").read_bytes(), FEED, now=NOW)
+    assert "unclosed CDATA" in parsed.malformed
+    assert [item.title for item in parsed.items] == ["Billet complet"]  # "Billet coupé" is cut
+
+
+@pytest.mark.parametrize(
+    ("name", "malformed"),
+    [
+        ("rss2_plain.xml", ""),
+        ("atom10.xml", ""),
+        ("latin1_declared_utf8.xml", ""),  # an encoding note: the text is whole
+        ("utf8_no_declaration_nbsp.xml", "undefined entity"),
+        ("control_chars.xml", "not well-formed"),
+    ],
+)
+def test_malformed_verdict(name: str, malformed: str) -> None:
+    parsed = read_feed((FEEDS / name).read_bytes(), FEED, now=NOW)
+    assert parsed.items == parse_feed((FEEDS / name).read_bytes(), FEED, now=NOW)
+    assert (malformed in parsed.malformed) if malformed else parsed.malformed == ""
+
+
+def test_a_whole_but_malformed_document_keeps_its_last_entry() -> None:
+    data = (FEEDS / "rss2_plain.xml").read_bytes()
+    broken = data.replace(b"</title>", b"&nbsp;</title>", 2)
+    parsed = read_feed(broken, FEED, now=NOW)
+    assert parsed.malformed and len(parsed.items) == len(parse_feed(data, FEED, now=NOW))
+
+
+@given(st.sampled_from(["rss2_plain.xml", "atom10.xml", "rss10_rdf.xml"]), st.integers(0, 10**6))
+@settings(max_examples=150, deadline=None)
+def test_a_document_cut_anywhere_never_yields_a_cut_item(name: str, cut: int) -> None:
+    """Whatever byte the download stops at, the items read are those of the whole
+    document (same text), never one whose text was cut."""
+    data = (FEEDS / name).read_bytes()
+    whole = {item.guid: item for item in parse_feed(data, FEED, now=NOW)}
+    prefix = data[: cut % len(data)]
+    try:
+        parsed = read_feed(prefix, FEED, now=NOW)
+    except FeedError:
+        return
+    for item in parsed.items:
+        if parsed.malformed or prefix != data:
+            assert item.guid in whole
+            assert item.content_html == whole[item.guid].content_html
+            assert item.title == whole[item.guid].title

@@ -169,7 +169,8 @@ def server() -> Iterator[Server]:
 
 
 def _feed(server: Server, path: str, feed_id: str = "f") -> FeedConfig:
-    return FeedConfig(id=feed_id, title=feed_id.upper(), url=server.url(path))
+    # The test server is on 127.0.0.1: a feed there must opt in.
+    return FeedConfig(id=feed_id, title=feed_id.upper(), url=server.url(path), allow_private=True)
 
 
 def _archive(content: Path, feed_id: str = "f") -> dict[str, bytes]:
@@ -188,7 +189,7 @@ def _seeded(tmp_path: Path, server: Server, count: int = 4) -> tuple[Path, FeedS
 
 
 def test_fetch_sends_user_agent_and_follows_one_redirect(server: Server) -> None:
-    result = fetch_url(server.url("/hop"), feed_id="f")
+    result = fetch_url(server.url("/hop"), feed_id="f", allow_private=True)
     assert result.status == 200 and result.body and b"Billet num" in result.body
     assert result.final_url == server.url("/items/2")
     assert [path for path, _ in server.recorder.requests] == ["/hop", "/items/2"]
@@ -205,28 +206,28 @@ def test_fetch_refuses_non_http_schemes_up_front() -> None:
 @pytest.mark.parametrize("path", ["/to-ftp", "/to-file"])
 def test_redirect_to_another_scheme_is_refused(server: Server, path: str) -> None:
     with pytest.raises(FetchError, match="seuls http et https") as info:
-        fetch_url(server.url(path), feed_id="f")
+        fetch_url(server.url(path), feed_id="f", allow_private=True)
     assert info.value.status == 302
     assert "« f »" in str(info.value)
 
 
 def test_redirect_loop_stops_after_five_redirects(server: Server) -> None:
     with pytest.raises(FetchError, match="trop de redirections"):
-        fetch_url(server.url("/loop"), feed_id="f")
+        fetch_url(server.url("/loop"), feed_id="f", allow_private=True)
     assert server.recorder.hits["/loop"] == 6  # the request, then 5 redirects followed
 
 
 def test_slow_server_times_out(server: Server) -> None:
     started = time.monotonic()
     with pytest.raises(FetchError, match="délai dépassé"):
-        fetch_url(server.url("/slow"), feed_id="f", timeout=0.3)
+        fetch_url(server.url("/slow"), feed_id="f", allow_private=True, timeout=0.3)
     assert time.monotonic() - started < 1.4
 
 
 @pytest.mark.parametrize("path", ["/big", "/big-unannounced"])
 def test_oversized_body_is_refused(server: Server, path: str) -> None:
     with pytest.raises(FetchError, match="trop volumineux"):
-        fetch_url(server.url(path), feed_id="f", max_bytes=2000)
+        fetch_url(server.url(path), feed_id="f", allow_private=True, max_bytes=2000)
 
 
 # --- ingest_online ----------------------------------------------------------------------
@@ -278,7 +279,7 @@ def test_http_error_keeps_the_archive_and_records_the_status(
     assert after.last_success == T1  # the last success is kept
     # and through fetch_url itself: a FeedError
     with pytest.raises(FeedError, match=f"HTTP {status}"):
-        fetch_url(feed.url, feed_id="f")
+        fetch_url(feed.url, feed_id="f", allow_private=True)
 
 
 def test_timeout_is_a_recorded_failure(tmp_path: Path, server: Server) -> None:
@@ -388,7 +389,9 @@ def test_cli_ingests_online_with_progress_and_summary(tmp_path: Path, server: Se
     (content / "feeds.yml").write_text(
         "feeds:\n"
         f"  - id: broken\n    title: Cassé\n    url: {server.url('/status/404')}\n"
-        f"  - id: good\n    title: Bon\n    url: {server.url('/etag')}\n",
+        "    allow_private: true\n"
+        f"  - id: good\n    title: Bon\n    url: {server.url('/etag')}\n"
+        "    allow_private: true\n",
         encoding="utf-8",
     )
     run = partial(
