@@ -20,7 +20,8 @@ from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from .archive import MergeReport, identity, item_to_text, merge, read_feed_archive, write_atomic
+from .archive import MergeReport, identity, item_to_text, merge, read_feed_archive, write_many
+from .archive_lock import locked, remove_leftovers
 from .dates import PARIS, paris_day, parse_french_date
 from .dump import DumpArticle
 from .errors import GeneratorError
@@ -268,31 +269,24 @@ def read_letter(path: Path) -> Letter:
 # --- writing ---------------------------------------------------------------------------
 
 
-def _free_slug(item: FeedItem, taken: set[str]) -> FeedItem:
-    """The item, renamed ``<slug>-2``… if its file name is taken by another item."""
-    slug, number = item.slug, 2
-    while slug in taken:
-        slug = f"{item.slug}-{number}"
-        number += 1
-    taken.add(slug)
-    return item if slug == item.slug else replace(item, slug=slug)
-
-
 def store(content_root: Path, feed: FeedConfig, incoming: list[FeedItem]) -> MergeReport:
     """Merge ``incoming`` into ``feed``'s archive and write what changed, atomically.
 
     Duplicates by title and day (:func:`drop_duplicates`) count as unchanged; the other
-    items go through :func:`generator.archive.merge`. A new item whose file name is
-    taken gets a ``-2`` suffix rather than overwrite another item.
+    items go through :func:`generator.archive.merge`, which gives a new item whose file
+    name is taken a name of its own. The archive's lock is held meanwhile, as by
+    ``ingest`` (:mod:`generator.archive_lock`), and a killed run's leftovers removed.
+
+    Raises:
+        ArchiveBusyError: An ingestion or another import is running.
     """
     archive_root = content_root / ARCHIVE_DIR
-    stored = read_feed_archive(archive_root, feed)
-    kept, dropped = drop_duplicates(stored, incoming)
-    changed, report = merge(stored, kept)
-    stored_guids = {item.guid for item in stored}
-    taken = {item.slug for item in stored}
-    for item in changed:
-        if item.guid not in stored_guids:
-            item = _free_slug(item, taken)
-        write_atomic(archive_root / feed.id / f"{item.slug}.md", item_to_text(item))
+    with locked(archive_root):
+        remove_leftovers(archive_root)
+        stored = read_feed_archive(archive_root, feed)
+        kept, dropped = drop_duplicates(stored, incoming)
+        changed, report = merge(stored, kept)
+        write_many(
+            {archive_root / feed.id / f"{item.slug}.md": item_to_text(item) for item in changed}
+        )
     return replace(report, unchanged=report.unchanged + dropped)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.archive import item_from_text
+from generator.archive_lock import LOCK_FILE, locked
 from generator.errors import ContentError
 from generator.feeds_config import parse_feeds
 from generator.importers import normalized_title
@@ -51,11 +52,12 @@ def content(tmp_path: Path) -> Path:
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    """Every file under ``folder`` with its bytes and modification time."""
+    """Every file under ``folder`` with its bytes and modification time (the archive's
+    lock file, which holds nothing, aside)."""
     return {
         str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != LOCK_FILE
     }
 
 
@@ -71,6 +73,27 @@ def _import_dump(content: Path, name: str, feed: str = "framablog") -> str:
     result = _run("import-dump", str(DUMPS / name), "--feed", feed, "--content", str(content))
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
+
+
+def test_an_import_waits_for_no_ingestion_and_changes_nothing_while_one_runs(
+    content: Path,
+) -> None:
+    archive = content / "archive"
+    leftover = archive / "framablog" / ".2024-01-12-x.md.abcd1234.tmp"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_text("moitié", encoding="utf-8")
+    with locked(archive) as lock:
+        result = _run(
+            "import-dump", str(DUMPS / "framablog-1.txt"), "--feed", "framablog",
+            "--content", str(content),
+        )  # fmt: skip
+        assert result.returncode != 0
+        assert str(lock) in result.stderr
+        assert "une autre ingestion est en cours" in result.stderr
+        assert sorted(p.name for p in (archive / "framablog").iterdir()) == [leftover.name]
+    # Once the lock is free, the import runs and clears what a killed run left.
+    assert _import_dump(content, "framablog-1.txt").startswith("framablog: 6 nouveaux")
+    assert not leftover.exists()
 
 
 def test_import_dump_twice_adds_nothing_the_second_time(content: Path) -> None:
