@@ -34,15 +34,9 @@ from generator.pages import md
 
 from . import hostile
 from .conftest import ROOT
+from .small_site import copy_small_site
 
 _ITEMS = st.lists(hostile.hostile_item(), min_size=2, max_size=4)
-
-
-def small_config() -> str:
-    """The project's mkdocs.yml without the code reference and the guide (not needed)."""
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    text = re.sub(r"\n  - mkdocstrings:.*?(?=\n  # Subscription page)", "", text, flags=re.S)
-    return re.sub(r"\n  - Guide:.*\Z", "\n", text, flags=re.S)
 
 
 def _front_matter(meta: dict[str, Any], body: str) -> str:
@@ -51,10 +45,7 @@ def _front_matter(meta: dict[str, Any], body: str) -> str:
 
 def write_site(project: Path, items: list[dict[str, str]], feed_title: str) -> None:
     """A small site whose every feed, e-mail and front-matter text is hostile."""
-    (project / "docs" / "infolettre").mkdir(parents=True)
-    shutil.copy(ROOT / "docs" / "infolettre" / "index.md", project / "docs" / "infolettre")
-    shutil.copytree(ROOT / "docs" / "assets", project / "docs" / "assets")
-    (project / "mkdocs.yml").write_text(small_config(), encoding="utf-8")
+    copy_small_site(project, with_content=False)
     content = project / "content"
     (content / "feeds").mkdir(parents=True)
     for name in ("taxonomy.yml", "authors.yml"):
