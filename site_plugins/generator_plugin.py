@@ -194,6 +194,11 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        # A page without a front-matter title takes its first heading's text (MkDocs
+        # reads it decoded, "a < b"): text too, escaped where the theme prints it.
+        from_heading = getattr(page, "_title_from_render", None)
+        if isinstance(from_heading, str):
+            page._title_from_render = plain_text.PlainText(from_heading)
         src_uri = page.file.src_uri
         blocks = self.raw_html.pop(src_uri, None)
         if blocks:

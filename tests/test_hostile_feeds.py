@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import markdown
+import pytest
 import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -215,3 +217,124 @@ def test_output_feeds_carry_the_text_exactly(items: list[dict[str, str]], title:
     data = json.loads(document)
     assert [i["title"] for i in data["items"]] == [p.title for p in pages]
     assert hostile.json_feed_problems(document.encode(), where="json") == []
+
+
+# --- the issue's own cases, example by example -------------------------------------------
+
+ISSUE_TITLE = "Un modèle <script>alert('x')</script> a < b"
+"""A feed title escaped once in the RSS (``&lt;script&gt;``), as RSS allows."""
+ISSUE_SUMMARY = '"><script>alert(2)</script> résumé'
+POST_TITLE = 'a < b & "c" &lt;pas une balise&gt;'
+
+
+@pytest.fixture(scope="module")
+def issue_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("issue") / "project"
+    item = {
+        "title": ISSUE_TITLE,
+        "summary": ISSUE_SUMMARY,
+        "content": "<p>Texte <svg onload=alert(5)></svg></p>",
+        "author": "<img src=x onerror=alert(6)>",
+        "category": "<svg onload=alert(7)>",
+        "link": "javascript:alert(8)",
+        "enclosure": "javascript:alert(9)",
+    }
+    write_site(project, [item], "Flux <img src=x onerror=alert(10)>")
+    post = project / "content" / "infolettre" / "hostile" / "index.md"
+    post.write_text(
+        _front_matter(
+            {"title": POST_TITLE, "summary": ISSUE_SUMMARY, "date": "2024-02-01"}, "Texte.\n"
+        ),
+        encoding="utf-8",
+    )
+    ingest(project, [item])
+    site = project / "site"
+    build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
+    return site
+
+
+def _one(root: Any, xpath: str) -> Any:
+    found = root.xpath(xpath)
+    assert found, xpath
+    return found[0]
+
+
+def test_issue_title_shows_as_text_in_header_title_and_meta(issue_site: Path) -> None:
+    (page_path,) = (issue_site / "veille" / "rss").glob("20*/index.html")
+    page = page_path.read_text(encoding="utf-8")
+    assert re.search(r"<script>alert|<(img|svg)\b[^>]*\bon(error|load)\b", page) is None
+    root = hostile._root(page)
+    topic = _one(root, "//*[contains(@class, 'md-header__topic')][last()]")
+    assert " ".join("".join(topic.itertext()).split()) == ISSUE_TITLE
+    assert _one(root, "//title").text == f"{ISSUE_TITLE} - Infolettre du réseau des data scientists"
+    # The RSS description is HTML: its text, as archived, is the page's description.
+    archived = issue_site.parent / "content" / "archive" / "rss" / f"{page_path.parent.name}.md"
+    summary = yaml.safe_load(archived.read_text(encoding="utf-8").split("---\n")[1])["summary"]
+    assert summary.startswith('">')
+    assert _one(root, "//meta[@name='description']").get("content") == summary
+    assert _one(root, "//meta[@property='og:title']").get("content") == ISSUE_TITLE
+    h1 = _one(root, "//article//h1")
+    assert "".join(h1.itertext()).replace("¶", "").strip() == ISSUE_TITLE
+    # Escaped once: no entity shown to readers.
+    assert "&lt;" not in visible_text(page) and "&amp;" not in visible_text(page)
+    index = json.loads((issue_site / "search" / "search_index.json").read_text("utf-8"))
+    url = page_path.parent.relative_to(issue_site).as_posix() + "/"
+    (entry,) = [d for d in index["docs"] if d["location"] == url]
+    assert "<script" not in entry["title"]
+    assert html.unescape(entry["title"]) == ISSUE_TITLE
+
+
+def test_editor_title_reaches_pages_and_feeds_escaped_once(issue_site: Path) -> None:
+    page = (issue_site / "infolettre" / "hostile" / "index.html").read_text(encoding="utf-8")
+    root = hostile._root(page)
+    assert _one(root, "//title").text.startswith(POST_TITLE + " - ")
+    topic = _one(root, "//*[contains(@class, 'md-header__topic')][last()]")
+    assert " ".join("".join(topic.itertext()).split()) == POST_TITLE
+    assert "&amp;lt;" not in visible_text(page)
+    rss = (issue_site / "feed_rss.xml").read_text(encoding="utf-8")
+    assert "<title>a &lt; b &amp; " in rss  # text in XML: escaped once
+    assert _one(etree.fromstring(rss.encode()), "//item/title").text == POST_TITLE
+    description = _one(etree.fromstring(rss.encode()), "//item/description").text
+    # RSS readers read a description as HTML: the summary's text, escaped as HTML.
+    assert html.unescape(description) == ISSUE_SUMMARY
+    feed = json.loads((issue_site / "feed.json").read_text(encoding="utf-8"))
+    assert feed["items"][0]["title"] == POST_TITLE
+    assert feed["items"][0]["summary"] == ISSUE_SUMMARY
+
+
+def test_heading_with_a_less_than_sign_shows_no_backslash() -> None:
+    converted = markdown.markdown(f"# {md('a < b <c> & d')}")
+    assert converted == "<h1>a &lt; b &lt;c&gt; &amp; d</h1>"
+
+
+@settings(max_examples=60, deadline=None)
+@given(title=hostile.hostile(), summary=hostile.hostile())
+def test_email_edition_shows_hostile_titles_as_text(title: str, summary: str) -> None:
+    from datetime import UTC, datetime
+
+    from generator.email_edition import MailSettings, build_edition
+    from generator.models import Post
+
+    post = Post(
+        path=Path("content/infolettre/n/index.md"),
+        slug="n",
+        title=title,
+        subtitle=summary,
+        summary=summary,
+        date=datetime(2024, 1, 1, tzinfo=UTC),
+        body="Texte.\n",
+        number=20,
+    )
+    settings_ = MailSettings(
+        site_url="https://site.example/",
+        site_name="Site",
+        sender="a@example.org",
+        recipient="b@example.org",
+    )
+    edition = build_edition(
+        post, settings_, files=frozenset({"infolettre/n/index.html"}), now=datetime.now(UTC)
+    )
+    assert hostile.executable(edition.html, where="courriel") == []
+    root = hostile._root(edition.html)
+    assert _one(root, "//title").text == title
+    assert " ".join("".join(_one(root, "//h1").itertext()).split()) == " ".join(title.split())
