@@ -115,11 +115,16 @@ class _IndexText(PlainText):
 
 
 def for_index(meta: MutableMapping[str, Any]) -> None:
-    """Make ``meta``'s title read escaped by ``str()`` (Material's search), in place;
-    :func:`after_index` puts the text back."""
+    """Make ``meta``'s title and tags read escaped by ``str()`` (Material's search, whose
+    results show them as HTML), in place; :func:`after_index` puts the text back."""
     value = meta.get("title")
     if isinstance(value, str) and not isinstance(value, Markup):
         meta["title"] = _IndexText(str.__str__(value))
+    tags = meta.get("tags")
+    if isinstance(tags, list):
+        meta["tags"] = [
+            _IndexText(str.__str__(tag)) if isinstance(tag, str) else tag for tag in tags
+        ]
 
 
 def after_index(meta: MutableMapping[str, Any]) -> None:
@@ -127,3 +132,8 @@ def after_index(meta: MutableMapping[str, Any]) -> None:
     value = meta.get("title")
     if isinstance(value, _IndexText):
         meta["title"] = PlainText(str.__str__(value))
+    tags = meta.get("tags")
+    if isinstance(tags, list):
+        meta["tags"] = [
+            PlainText(str.__str__(tag)) if isinstance(tag, _IndexText) else tag for tag in tags
+        ]

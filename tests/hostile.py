@@ -272,4 +272,18 @@ def all_problems(files: Iterable[tuple[str, bytes]]) -> list[str]:
             found += rss_problems(data, where=path)
         elif path.endswith("feed.json"):
             found += json_feed_problems(data, where=path)
+        elif path.endswith("search_index.json"):
+            found += search_index_problems(data, where=path)
+    return found
+
+
+def search_index_problems(data: bytes, *, where: str) -> list[str]:
+    """:func:`executable` on what Material's search shows as HTML: each entry's title,
+    text and tags (its results are written with ``innerHTML``)."""
+    found: list[str] = []
+    for doc in json.loads(data)["docs"]:
+        shown = [doc.get("title", ""), doc.get("text", ""), *doc.get("tags", [])]
+        found += executable(
+            "".join(f"<div>{part}</div>" for part in shown), where=f"{where} {doc['location']}"
+        )
     return found
