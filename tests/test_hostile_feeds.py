@@ -17,6 +17,7 @@ import html
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from generator.models import Kind
 from generator.pages import md
 
 from . import hostile
+from .browser import build_site, chromium, serving, visiting
 from .conftest import ROOT
 from .small_site import copy_small_site
 
@@ -338,3 +340,54 @@ def test_email_edition_shows_hostile_titles_as_text(title: str, summary: str) ->
     root = hostile._root(edition.html)
     assert _one(root, "//title").text == title
     assert " ".join("".join(_one(root, "//h1").itertext()).split()) == " ".join(title.split())
+
+
+# --- in Chromium -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The issue's hostile item, built for and served with the real ``_headers``."""
+    project = tmp_path_factory.mktemp("issue-browser") / "project"
+    item = {
+        "title": ISSUE_TITLE,
+        "summary": ISSUE_SUMMARY,
+        "content": "<p>Texte du modèle</p>",
+        "author": "<img src=x onerror=alert(6)>",
+        "category": "<svg onload=alert(7)>",
+        "link": "https://rss.example/article",
+        "enclosure": "https://rss.example/son.mp3",
+    }
+    write_site(project, [item], "Flux <img src=x onerror=alert(10)>")
+    ingest(project, [item])
+    with serving(project / "site") as url:
+        yield url, build_site(project, site_url=url)
+
+
+def test_a_reader_sees_hostile_titles_as_text_and_nothing_runs(
+    hostile_served: tuple[str, Path],
+) -> None:
+    url, site = hostile_served
+    (item,) = (site / "veille" / "rss").glob("20*/index.html")
+    path = item.parent.relative_to(site).as_posix() + "/"
+    with chromium() as browser, visiting(browser, url) as visit:
+        dialogs: list[str] = []
+        visit.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        for page in (path, "infolettre/hostile/", "veille/rss/"):
+            visit.open(page)
+            visit.settle()
+        visit.open(path)
+        assert visit.page.title() == f"{ISSUE_TITLE} - Infolettre du réseau des data scientists"
+        assert visit.heading() == ISSUE_TITLE
+        topic = visit.page.locator(".md-header__topic").last.text_content() or ""
+        assert " ".join(topic.split()) == ISSUE_TITLE
+        # The search shows the title as text too (its results are written as HTML).
+        box = visit.page.locator("input.md-search__input")
+        box.click()
+        box.fill("modele")
+        box.press("End")
+        visit.page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+        titles = visit.page.locator(".md-search-result__item h1").all_text_contents()
+        assert ISSUE_TITLE in [" ".join(t.split()) for t in titles], titles
+        assert dialogs == []
+        visit.assert_clean("titre-hostile")
