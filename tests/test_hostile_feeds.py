@@ -43,6 +43,10 @@ from .small_site import copy_small_site
 _ITEMS = st.lists(hostile.hostile_item(), min_size=2, max_size=4)
 
 
+THEME = "llm-news"
+"""A theme of the project's vocabulary, given to every hostile item."""
+
+
 def _front_matter(meta: dict[str, Any], body: str) -> str:
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n\n" + body
 
@@ -66,10 +70,14 @@ def write_site(project: Path, items: list[dict[str, str]], feed_title: str) -> N
             "snapshot": f"feeds/{snapshot}",
             "licence": feed_title,
             "content": "full",
+            # Every item in a theme: the theme's own feeds carry them too.
+            "tags": [THEME],
         }
         for kind, snapshot in (("rss", "rss.xml"), ("atom", "atom.xml"), ("jsonf", "json.json"))
     ]
-    feeds.append({"id": "lettre", "title": feed_title, "kind": "email", "licence": "x"})
+    feeds.append(
+        {"id": "lettre", "title": feed_title, "kind": "email", "licence": "x", "tags": [THEME]}
+    )
     (content / "feeds.yml").write_text(
         yaml.safe_dump({"feeds": feeds}, allow_unicode=True), encoding="utf-8"
     )
@@ -147,6 +155,9 @@ def test_hostile_feeds_build_and_nothing_of_them_runs(
     assert any(path == "feed_rss.xml" for path, _ in files)
     assert any(path.endswith("feed.json") and path != "feed.json" for path, _ in files)
     assert hostile.all_problems(files) == []
+    theme_feed = dict(files)[f"themes/{THEME}/feed_rss.xml"]
+    for source in ("rss", "atom", "jsonf", "lettre"):
+        assert f"/veille/{source}/".encode() in theme_feed, source
     # The readers see the titles as written, once escaped: no entity shown as text.
     archived = sorted((project / "content" / "archive").rglob("*.md"))
     assert len(archived) >= len(items)
