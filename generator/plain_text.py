@@ -8,10 +8,13 @@ nobody here controls, as plain text: ``a < b`` must show ``a < b``, and
 ``<script>…</script>`` must show as those characters, never run.
 
 Such a value is marked as :class:`PlainText` (still a ``str``, with the same characters:
-the feeds, the search index and the link previews read it as text). The templates'
+the feeds and the link previews read it as text, and escape it themselves): a page's
+``title``, ``description``, ``subtitle`` and ``tags`` (:func:`mark`), the title MkDocs
+takes from a page's first heading, and a blog category's name. The templates'
 environment escapes it where a template prints it (:func:`finalize`, Jinja's hook for every
 ``{{ … }}``), ``|e`` escapes it once (:meth:`PlainText.__html__`), and ``|striptags``,
-which unescapes entities, leaves it text (:func:`striptags`). Pure.
+which unescapes entities, leaves it text (:func:`striptags`). Material's search, whose
+results are HTML, reads the title and tags escaped (:func:`for_index`). Pure.
 """
 
 from __future__ import annotations

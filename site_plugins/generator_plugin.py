@@ -237,11 +237,11 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
     on_page_context = CombinedEvent(_before_index, _after_index)
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
-        # Every page is rendered by now: a post's Markdown is only read again for its
-        # excerpts on the blog's listings, which need its beginning alone.
         # The theme prints titles and descriptions unescaped: text marked as such
         # (on_page_markdown) is escaped once (generator/plain_text.py).
         plain_text.install(env)
+        # Every page is rendered by now: a post's Markdown is only read again for its
+        # excerpts on the blog's listings, which need its beginning alone.
         if not self.config.enabled:
             return None
         self._start_feeds(config)
