@@ -171,8 +171,16 @@ def test_hostile_feeds_build_and_nothing_of_them_runs(
         head = re.search(r"<title>(.*?)</title>", page, re.S)
         assert head is not None
         assert " ".join(html.unescape(head.group(1)).split()).startswith(title)
+        # The description and the author, as archived: decoded once, they are the text.
+        root = hostile._root(page)
+        description = root.xpath("//meta[@name='description']/@content")
+        assert description == [str(meta.get("summary") or meta["title"])], path
+        if meta.get("author"):
+            assert " ".join(str(meta["author"]).split()) in shown, path
     post = (site / "infolettre" / "hostile" / "index.html").read_text(encoding="utf-8")
     assert " ".join(items[0]["title"].split()) in visible_text(post)
+    post_root = hostile._root(post)
+    assert post_root.xpath("//meta[@name='description']/@content") == [items[0]["summary"]]
 
 
 # --- without MkDocs: the generator's Markdown and the feeds ------------------------------
