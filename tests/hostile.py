@@ -38,6 +38,9 @@ FRAGMENTS = (
     "java\tscript:pwn13()",
     "&#106;avascript:pwn14()",
     "data:text/html,<script>pwn15()</script>",
+    '<img src="data:image/svg+xml,%3Csvg%20onload=pwn22()%3E">',
+    "<a href='data:image/svg+xml,pwn23'>x</a>",
+    "data:image/svg+xml,pwn24",
     "<![CDATA[<script>pwn16()</script>]]>",
     "]]><script>pwn17()</script>",
     "<iframe src=https://pwn.example/></iframe>",
@@ -227,8 +230,9 @@ def executable(html: str, *, where: str) -> list[str]:
                 found.append(f"{where}: <{tag} {name}=…>")
             bare = _INVISIBLE.sub("", str(value)).lower()
             url = name.split("}")[-1] in URL_ATTRIBUTES or name.endswith("href")
+            # data: images of the site itself pass (its CSP allows them); none from the input.
             script_url = bare.startswith("javascript:") or (
-                bare.startswith("data:") and not bare.startswith("data:image/")
+                bare.startswith("data:") and (not bare.startswith("data:image/") or MARK in bare)
             )
             if url and script_url:
                 found.append(f"{where}: <{tag} {name}={str(value)[:60]!r}>")
