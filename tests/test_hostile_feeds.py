@@ -180,7 +180,8 @@ def test_hostile_feeds_build_and_nothing_of_them_runs(
     post = (site / "infolettre" / "hostile" / "index.html").read_text(encoding="utf-8")
     assert " ".join(items[0]["title"].split()) in visible_text(post)
     post_root = hostile._root(post)
-    assert post_root.xpath("//meta[@name='description']/@content") == [items[0]["summary"]]
+    (post_description,) = post_root.xpath("//meta[@name='description']/@content")
+    assert post_description == items[0]["summary"].strip()  # front matter values: stripped
 
 
 # --- without MkDocs: the generator's Markdown and the feeds ------------------------------
