@@ -9,6 +9,9 @@ slipped into a page after the build is blocked.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from playwright.sync_api import Browser
 from generator.netlify_headers import csp_hash, headers_file, page_inline
 
 from .browser import build_site, chromium, serving, visiting
+from .conftest import ROOT
 from .small_site import copy_small_site
 
 KB_PAGE = "cours-chatbots"
@@ -180,3 +184,23 @@ def test_a_script_slipped_into_a_page_is_blocked(
             assert any(v.startswith("script-src") for v in violations), violations
     finally:
         target.write_text(original, encoding="utf-8")
+
+
+def test_mkdocs_build_strict_fails_on_a_script_in_a_page(tmp_path: Path) -> None:
+    project = copy_small_site(tmp_path / "project")
+    source = project / "content" / "connaissances" / f"{KB_PAGE}.md"
+    source.write_text(
+        source.read_text(encoding="utf-8") + "\n\n<script>fetch('/x')</script>\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode != 0
+    assert f"connaissances/{KB_PAGE}/index.html: « fetch('/x') »" in result.stderr
