@@ -7,9 +7,10 @@ Used for the offline snapshots of the tools and for the site's own feeds
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from html import escape
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -24,6 +25,7 @@ class Channel:
     link: str
     self_url: str
     description: str
+    """Plain text (escaped as HTML, like an item's)."""
     language: str = "fr-FR"
 
 
@@ -37,6 +39,7 @@ class Entry:
     published: datetime | None
     """``None`` for an undated page: the item then has no ``pubDate``."""
     description: str
+    """Plain text: written as HTML (escaped), as RSS readers read ``description``."""
     content_html: str
     author: str = ""
     categories: tuple[str, ...] = ()
@@ -66,7 +69,12 @@ def rfc3339(value: datetime) -> str:
 def render_rss(
     channel: Channel, entries: Sequence[Entry], *, built: datetime, comment: str = ""
 ) -> str:
-    """Render an RSS 2.0 document; every text is XML-escaped by the template."""
+    """Render an RSS 2.0 document; every text is XML-escaped by the template.
+
+    Titles, authors and categories are text (``a < b`` is ``a &lt; b`` in the XML); a
+    ``description`` is HTML for RSS readers, so the plain-text descriptions are escaped
+    as HTML first (``&amp;lt;`` in the XML): a summary ``<script>`` stays text.
+    """
     items = [
         {
             "title": strip_controls(e.title),
@@ -76,13 +84,13 @@ def render_rss(
             "pub_date": rfc822(e.published) if e.published else "",
             "updated": rfc3339(e.updated) if e.updated else "",
             "categories": [strip_controls(c) for c in e.categories],
-            "description": strip_controls(e.description),
+            "description": escape(strip_controls(e.description), quote=False),
             "content_html": strip_controls(e.content_html),
         }
         for e in entries
     ]
     return _ENV.get_template("rss.xml.j2").render(
-        channel=channel,
+        channel=replace(channel, description=escape(channel.description, quote=False)),
         items=items,
         comment=comment.replace("--", "—"),
         last_build=rfc822(built),

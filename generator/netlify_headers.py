@@ -3,9 +3,13 @@ pages satisfy. Pure: HTML pages in, header text out.
 
 Material for MkDocs puts small inline scripts in every page (reading the saved palette,
 the path of the site root); they differ with the page's depth. Rather than allowing
-every inline script (``'unsafe-inline'``), the policy lists the SHA-256 of each distinct
-one found in the built pages. JSON data blocks (``<script type="application/json">``)
-are not run by browsers, so the policy does not need them.
+every inline script (``'unsafe-inline'``), the policy lists the SHA-256 of each script the
+site's own templates write: an allow-list computed from the theme, never from what the
+pages contain (:mod:`site_plugins.theme_scripts` renders the templates for a page without
+content at each depth). Any other inline script found in a built page is foreign (content
+that got through as HTML, an injection): it is reported, page by page, and the build
+fails. JSON data blocks (``<script type="application/json">``) are not run by browsers,
+so the policy does not need them.
 
 Inline event handlers (``onclick=…``) and ``javascript:`` URLs cannot be allowed by a
 hash without ``'unsafe-hashes'``: they are reported as problems instead, so that the
@@ -122,6 +126,9 @@ class Headers:
     script_hashes: tuple[str, ...]
     problems: tuple[str, ...] = ()
     """``page: what`` for each inline handler or ``javascript:`` URL."""
+    foreign: tuple[str, ...] = ()
+    """``page: « script »`` for each inline script that the site's templates do not
+    write (the policy does not allow it)."""
 
 
 def content_security_policy(
@@ -165,27 +172,44 @@ def content_security_policy(
     return "; ".join(directives)
 
 
-def headers_file(pages: Iterable[tuple[str, str]]) -> Headers:
+def headers_file(pages: Iterable[tuple[str, str]], allowed_scripts: Iterable[str]) -> Headers:
     """Netlify's ``_headers`` for the whole site, from its HTML pages.
 
     Args:
         pages: ``(path, html)`` of every HTML page of the built site.
+        allowed_scripts: The text of each inline script the site's templates write.
 
     Returns:
         The file's text (one rule for ``/*``), the policy, the hashes, and the inline
         code the policy would block, by page.
     """
-    return headers_from_inline((path, page_inline(html)) for path, html in pages)
+    return headers_from_inline(((path, page_inline(html)) for path, html in pages), allowed_scripts)
 
 
-def headers_from_inline(pages: Iterable[tuple[str, PageInline]]) -> Headers:
-    """Netlify's ``_headers`` from what :func:`page_inline` found in each page."""
-    scripts: set[str] = set()
+def _excerpt(script: str) -> str:
+    text = " ".join(script.split())
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def headers_from_inline(
+    pages: Iterable[tuple[str, PageInline]], allowed_scripts: Iterable[str]
+) -> Headers:
+    """Netlify's ``_headers`` from what :func:`page_inline` found in each page.
+
+    Args:
+        pages: ``(path, inline code)`` of every HTML page of the built site.
+        allowed_scripts: The text of each inline script the site's templates write:
+            the policy allows these, and only these (:attr:`Headers.foreign` lists the
+            others, by page).
+    """
+    allowed = frozenset(allowed_scripts)
+    scripts = {csp_hash(s) for s in allowed}
     styles: set[str] = set()
     style_attributes = False
     problems: list[str] = []
+    foreign: list[str] = []
     for path, found in pages:
-        scripts.update(csp_hash(s) for s in found.scripts)
+        foreign.extend(f"{path}: « {_excerpt(s)} »" for s in found.scripts if s not in allowed)
         styles.update(csp_hash(s) for s in found.styles)
         style_attributes = style_attributes or found.style_attributes > 0
         problems.extend(f"{path}: {what}" for what in found.blocked)
@@ -204,6 +228,7 @@ def headers_from_inline(pages: Iterable[tuple[str, PageInline]]) -> Headers:
         policy=policy,
         script_hashes=tuple(sorted(scripts)),
         problems=tuple(sorted(problems)),
+        foreign=tuple(sorted(set(foreign))),
     )
 
 

@@ -26,14 +26,19 @@ from .yaml_dump import dump_front_matter
 
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|!])")
 _FENCE = re.compile(r"^(```|~~~)")
 _HEADING = re.compile(r"^(#{1,5})(\s)")
 
 
 def md(text: str) -> str:
-    """Escape text so Markdown shows it literally (inline context)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("&", "&amp;").replace("\n", " ")
+    """Escape text so Markdown shows it literally (inline context).
+
+    ``&``, ``<`` and ``>`` become entities (Python-Markdown keeps a backslash before
+    ``<``: it is not one of its escapable characters), the other characters Markdown
+    reads are escaped with a backslash.
+    """
+    return _MD_SPECIAL.sub(r"\\\1", h(text)).replace("\n", " ")
 
 
 def h(text: str) -> str:

@@ -25,11 +25,11 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import catalog, excerpts, feeds_out, raw_html
+from generator import catalog, excerpts, feeds_out, plain_text, raw_html
 from generator.build_cache import site_pages
 from generator.errors import GeneratorError
 from generator.parallel import Background
@@ -47,6 +47,12 @@ def _resolver(page: Page, files: Files) -> Callable[[str], str | None]:
         return None if target is None else target.url_relative_to(page.file)
 
     return resolve
+
+
+def _is_category(page: Page) -> bool:
+    """Whether ``page`` is a category page of Material's blog."""
+    kind = type(page)
+    return kind.__name__ == "Category" and kind.__module__.startswith("material.plugins.blog")
 
 
 class GeneratorConfig(base.Config):
@@ -163,6 +169,16 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        # Titles and summaries are text, escaped where the theme prints them
+        # (generator/plain_text.py): they come from feeds, e-mails and front matter.
+        plain_text.mark(page.meta)
+        name = getattr(page, "name", None)
+        if _is_category(page) and isinstance(name, str):
+            # Material's blog writes a category's page as "# <name>", its Markdown taken
+            # from the editors' front matter as it is.
+            page.meta["title"] = plain_text.PlainText(name)
+            if markdown.strip() == f"# {name}":
+                return plain_text.heading_markdown(name) + "\n"
         # The HTML of generated pages skips the Markdown conversion (generator/raw_html.py);
         # an editor's post is converted whole.
         src_uri = page.file.src_uri
@@ -178,6 +194,11 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        # A page without a front-matter title takes its first heading's text (MkDocs
+        # reads it decoded, "a < b"): text too, escaped where the theme prints it.
+        from_heading = getattr(page, "_title_from_render", None)
+        if isinstance(from_heading, str):
+            page._title_from_render = plain_text.PlainText(from_heading)
         src_uri = page.file.src_uri
         blocks = self.raw_html.pop(src_uri, None)
         if blocks:
@@ -203,7 +224,22 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         )
         return html
 
+    # Around Material's search (priority 0), which indexes a page's title as HTML when
+    # the page does not begin with a heading.
+    @event_priority(50)
+    def _before_index(self, context: Any, /, *, page: Page, **kwargs: Any) -> None:
+        plain_text.for_index(page.meta)
+
+    @event_priority(-90)
+    def _after_index(self, context: Any, /, *, page: Page, **kwargs: Any) -> None:
+        plain_text.after_index(page.meta)
+
+    on_page_context = CombinedEvent(_before_index, _after_index)
+
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        # The theme prints titles and descriptions unescaped: text marked as such
+        # (on_page_markdown) is escaped once (generator/plain_text.py).
+        plain_text.install(env)
         # Every page is rendered by now: a post's Markdown is only read again for its
         # excerpts on the blog's listings, which need its beginning alone.
         if not self.config.enabled:

@@ -8,8 +8,10 @@ All the work is in :mod:`generator` (``subscription``, ``share_meta``,
 - ``on_files`` adds the subscription page (``abonnement/``), built from the vocabulary
   and the followed sources, so that it lists every feed the site writes;
 - ``on_post_page`` adds link-preview metadata (Open Graph, Twitter card) to each page;
-- ``on_post_build`` writes Netlify's ``_headers`` (a Content-Security-Policy allowing the
-  built pages' inline scripts by hash) and ``_redirects`` (the old Hugo addresses).
+- ``on_post_build`` writes Netlify's ``_headers`` (a Content-Security-Policy allowing by
+  hash the inline scripts of the site's own templates, and only those: a page holding
+  another inline script stops the build, named) and ``_redirects`` (the old Hugo
+  addresses).
 
 Nothing is remembered from one ``mkdocs serve`` rebuild to the next.
 """
@@ -26,6 +28,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from generator import catalog
@@ -39,6 +42,8 @@ from generator.share_meta import share_info, share_tags
 from generator.site_config import PublicationSettings, publication_settings
 from generator.site_inline import PageScanner
 from generator.subscription import subscription_page
+
+from .theme_scripts import depth_of, template_scripts
 
 log = get_plugin_logger(__name__)
 
@@ -71,6 +76,16 @@ class PublicationPlugin(BasePlugin[PublicationConfig]):
         self.settings = PublicationSettings()
         self.scanner: PageScanner | None = None
         """Reads each rendered page's inline code, from the first page to the post-build."""
+        self.env: Any = None
+        self.nav: Navigation | None = None
+        self.files: Files | None = None
+        """What rendering the templates for a page without content needs (the CSP)."""
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> None:
+        self.nav = nav
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> None:
+        self.env, self.files = env, files
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.scanner = None
@@ -168,6 +183,19 @@ class PublicationPlugin(BasePlugin[PublicationConfig]):
         )
         return output.replace("</head>", share_tags(info) + "</head>", 1)
 
+    def _template_scripts(self, config: MkDocsConfig, pages: list[tuple[str, Any]]) -> set[str]:
+        """The inline scripts of the templates, at the depths of the built ``pages``."""
+        if self.env is None or self.nav is None or self.files is None:
+            raise PluginError("publication : gabarits indisponibles pour la politique CSP")
+        try:
+            return template_scripts(
+                self.env, config, self.nav, self.files, (depth_of(path) for path, _ in pages)
+            )
+        except Exception as err:  # a template that cannot render without content
+            raise PluginError(
+                f"publication : rendu des gabarits pour la politique CSP impossible : {err}"
+            ) from err
+
     # Last of all post-build hooks: the headers hash the inline scripts of every page, and
     # the redirects check their targets, including the feeds other plugins write here.
     @event_priority(-100)
@@ -178,7 +206,14 @@ class PublicationPlugin(BasePlugin[PublicationConfig]):
         scanner, self.scanner = self.scanner, None
         if scanner is None:
             scanner = PageScanner(self._cache_file(config))
-        headers = headers_from_inline(scanner.finish(site_dir))
+        pages = scanner.finish(site_dir)
+        headers = headers_from_inline(pages, self._template_scripts(config, pages))
+        if headers.foreign:
+            raise PluginError(
+                "script en ligne que n'écrit aucun gabarit du site (la politique CSP le "
+                "bloquerait ; du HTML du contenu qui passe pour du code ?) :\n  "
+                + "\n  ".join(headers.foreign)
+            )
         for problem in headers.problems:
             log.warning("code JavaScript en ligne que la politique CSP bloquerait : %s", problem)
         (site_dir / "_headers").write_text(headers.text, encoding="utf-8")
