@@ -66,31 +66,45 @@ def rfc3339(value: datetime) -> str:
     return value.isoformat(timespec="seconds")
 
 
+def text_element(text: str) -> str:
+    """A plain-text RSS element's value, before XML escaping: control characters removed,
+    ``<`` and ``>`` as HTML entities (``&`` is left alone: an entity decoded by a reader
+    that takes the title for HTML is a character, never markup)."""
+    return strip_controls(text).replace("<", "&lt;").replace(">", "&gt;")
+
+
 def render_rss(
     channel: Channel, entries: Sequence[Entry], *, built: datetime, comment: str = ""
 ) -> str:
     """Render an RSS 2.0 document; every text is XML-escaped by the template.
 
-    Titles, authors and categories are text (``a < b`` is ``a &lt; b`` in the XML); a
-    ``description`` is HTML for RSS readers, so the plain-text descriptions are escaped
-    as HTML first (``&amp;lt;`` in the XML): a summary ``<script>`` stays text.
+    Titles, authors and categories are text, but readers (feedparser among them) take
+    one that holds markup for HTML: their ``<`` and ``>`` are written as the entities
+    ``&lt;`` and ``&gt;`` first (:func:`text_element`), so that a title ``a <b>`` shows as
+    written and a title ``<script>`` never becomes an element; a ``description`` is HTML
+    for RSS readers, so the plain-text descriptions are escaped as HTML first
+    (``&amp;lt;`` in the XML): a summary ``<script>`` stays text.
     """
     items = [
         {
-            "title": strip_controls(e.title),
+            "title": text_element(e.title),
             "link": e.link,
             "guid": e.guid,
-            "author": strip_controls(e.author),
+            "author": text_element(e.author),
             "pub_date": rfc822(e.published) if e.published else "",
             "updated": rfc3339(e.updated) if e.updated else "",
-            "categories": [strip_controls(c) for c in e.categories],
+            "categories": [text_element(c) for c in e.categories],
             "description": escape(strip_controls(e.description), quote=False),
             "content_html": strip_controls(e.content_html),
         }
         for e in entries
     ]
     return _ENV.get_template("rss.xml.j2").render(
-        channel=replace(channel, description=escape(channel.description, quote=False)),
+        channel=replace(
+            channel,
+            title=text_element(channel.title),
+            description=escape(channel.description, quote=False),
+        ),
         items=items,
         comment=comment.replace("--", "—"),
         last_build=rfc822(built),

@@ -247,7 +247,8 @@ def rss_problems(xml: bytes, *, where: str) -> list[str]:
         if not isinstance(element.tag, str):
             continue
         name = etree.QName(element).localname
-        if name in ("description", "encoded"):
+        # Readers take text elements that hold markup for HTML too (feedparser does).
+        if name in ("description", "encoded", "title", "category", "creator"):
             found += executable(element.text or "", where=f"{where} <{name}>")
         elif name == "link" and element.text:
             found += executable(f'<a href="{escape(element.text)}"></a>', where=f"{where} link")

@@ -219,6 +219,7 @@ def test_output_feeds_carry_the_text_exactly(items: list[dict[str, str]], title:
 
     from lxml import etree
 
+    from generator.feedwriter import text_element
     from generator.sanitize import strip_controls
 
     pages = [_feed_page(item, n) for n, item in enumerate(items)]
@@ -233,8 +234,13 @@ def test_output_feeds_carry_the_text_exactly(items: list[dict[str, str]], title:
     assert hostile.rss_problems(rss, where="rss") == []
     root = etree.fromstring(rss)
     titles = [e.text or "" for e in root.iter("title")]
-    assert titles[0] == strip_controls(title)
-    assert titles[1:] == [strip_controls(item["title"]) for item in items]
+    # Text whose "<" and ">" are entities: the same words read as text or as HTML.
+    assert titles[0] == text_element(title)
+    assert titles[1:] == [text_element(item["title"]) for item in items]
+    assert all(
+        text_element(t) == strip_controls(t).replace("<", "&lt;").replace(">", "&gt;")
+        for t in [title, *(item["title"] for item in items)]
+    )
     document = json_feed_document(info, pages)
     data = json.loads(document)
     assert [i["title"] for i in data["items"]] == [p.title for p in pages]
@@ -314,8 +320,11 @@ def test_editor_title_reaches_pages_and_feeds_escaped_once(issue_site: Path) -> 
     assert " ".join("".join(topic.itertext()).split()) == POST_TITLE
     assert "&amp;lt;" not in visible_text(page)
     rss = (issue_site / "feed_rss.xml").read_text(encoding="utf-8")
-    assert "<title>a &lt; b &amp; " in rss  # text in XML: escaped once
-    assert _one(etree.fromstring(rss.encode()), "//item/title").text == POST_TITLE
+    # Text in XML, its "<" as an entity first: the same for a reader taking it for HTML.
+    assert "<title>a &amp;lt; b &amp; " in rss
+    assert _one(etree.fromstring(rss.encode()), "//item/title").text == (
+        'a &lt; b & "c" &lt;pas une balise&gt;'
+    )
     description = _one(etree.fromstring(rss.encode()), "//item/description").text
     # RSS readers read a description as HTML: the summary's text, escaped as HTML.
     assert html.unescape(description) == ISSUE_SUMMARY
