@@ -27,8 +27,8 @@ build: install
 	$(BIN)/mkdocs build --strict
 
 lint: install
-	$(BIN)/ruff check generator site_plugins demos tests tools
-	$(BIN)/ruff format --check generator site_plugins demos tests tools
+	$(BIN)/ruff check generator site_plugins demos bench tests tools
+	$(BIN)/ruff format --check generator site_plugins demos bench tests tools
 	$(BIN)/mypy
 
 # The browser tests (tests/test_browser*.py) drive Debian's Chromium. Installed when it is

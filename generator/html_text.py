@@ -23,7 +23,7 @@ from typing import Any
 
 import nh3
 
-from .sanitize import MAX_HTML, cap, strip_controls
+from generator.veille.sanitize import MAX_HTML, cap, strip_controls
 
 WIDTH = 72
 """Line width of wrapped paragraphs (mail clients show 72 to 78 columns comfortably)."""

@@ -28,9 +28,9 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator.demo_directive import ON_ERROR_CHOICES, DemoDirective, RunRequest, find_directives
-from generator.demo_errors import DemoError, DemoRunError
-from generator.demo_render import (
+from generator.demo.directive import ON_ERROR_CHOICES, DemoDirective, RunRequest, find_directives
+from generator.demo.errors import DemoError, DemoRunError
+from generator.demo.render import (
     Shown,
     available_items,
     french_date,
@@ -40,7 +40,7 @@ from generator.demo_render import (
     render_disabled,
     replace_directives,
 )
-from generator.demo_runner import DemoProject, Outcome, keep_last, obtain, project_at
+from generator.demo.runner import DemoProject, Outcome, keep_last, obtain, project_at
 from generator.errors import ContentError
 
 # Named for the plugin, so that its lines read "demos: démo mnist : en cache (…)".

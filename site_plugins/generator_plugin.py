@@ -3,11 +3,11 @@
 All the work is in :mod:`generator`; the hooks only resolve paths, call it, and hand
 its pages to MkDocs as generated files. The pages are kept in a cache folder (only the
 files whose bytes changed are written), which a build with no input changed reuses
-(:mod:`generator.build_cache`). Fresh pages go to MkDocs from memory while a child process
+(:mod:`generator.pages.build_cache`). Fresh pages go to MkDocs from memory while a child process
 writes that folder, but posts, which Material's blog plugin reads from disk, and every
 page of a ``--dirty`` build, which compares file dates, are written first.
 
-The site's own feeds (:mod:`generator.feeds_out`) are made the same way: each rendered
+The site's own feeds (:mod:`generator.pages.feeds_out`) are made the same way: each rendered
 post, feed item and knowledge-base page is collected in ``on_page_content``; once all are
 converted (``on_env``) the feeds are written in a child process while MkDocs renders the
 templates, and ``on_post_build`` waits for it. Every page's ``<head>`` links them.
@@ -29,10 +29,11 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import catalog, excerpts, feeds_out, plain_text, raw_html
-from generator.build_cache import site_pages
 from generator.errors import GeneratorError
+from generator.pages import excerpts, feeds_out, plain_text, raw_html
+from generator.pages.build_cache import site_pages
 from generator.parallel import Background
+from generator.themes import catalog
 
 log = get_plugin_logger(__name__)
 
@@ -114,7 +115,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         if not self.config.enabled or self.content_dir is None or self.pages_dir is None:
             return None
         try:
-            # Reused from the last build when no input changed (generator/build_cache.py).
+            # Reused from the last build when no input changed (generator/pages/build_cache.py).
             # Fresh pages are handed over from memory while the cache is written beside
             # the build; a --dirty build compares the cached files' dates, so they must be
             # there first.
@@ -170,7 +171,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         # Titles and summaries are text, escaped where the theme prints them
-        # (generator/plain_text.py): they come from feeds, e-mails and front matter.
+        # (generator/pages/plain_text.py): they come from feeds, e-mails and front matter.
         plain_text.mark(page.meta)
         name = getattr(page, "name", None)
         if _is_category(page) and isinstance(name, str):
@@ -179,7 +180,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
             page.meta["title"] = plain_text.PlainText(name)
             if markdown.strip() == f"# {name}":
                 return plain_text.heading_markdown(name) + "\n"
-        # The HTML of generated pages skips the Markdown conversion (generator/raw_html.py);
+        # The HTML of generated pages skips the Markdown conversion (generator/pages/raw_html.py);
         # an editor's post is converted whole.
         src_uri = page.file.src_uri
         if src_uri not in self.generated or src_uri.startswith(catalog.POSTS_URI + "/"):
@@ -238,7 +239,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         # The theme prints titles and descriptions unescaped: text marked as such
-        # (on_page_markdown) is escaped once (generator/plain_text.py).
+        # (on_page_markdown) is escaped once (generator/pages/plain_text.py).
         plain_text.install(env)
         # Every page is rendered by now: a post's Markdown is only read again for its
         # excerpts on the blog's listings, which need its beginning alone.

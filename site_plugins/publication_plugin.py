@@ -31,17 +31,17 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from generator import catalog
+from generator.content.loader import load_posts, load_taxonomy, read_text
 from generator.errors import GeneratorError
-from generator.feeds_config import parse_feeds
-from generator.loader import load_posts, load_taxonomy, read_text
 from generator.models import Content
-from generator.netlify_headers import headers_from_inline
-from generator.redirects import legacy_redirects, redirects_file
-from generator.share_meta import share_info, share_tags
-from generator.site_config import PublicationSettings, publication_settings
-from generator.site_inline import PageScanner
-from generator.subscription import subscription_page
+from generator.publish.netlify_headers import headers_from_inline
+from generator.publish.redirects import legacy_redirects, redirects_file
+from generator.publish.share_meta import share_info, share_tags
+from generator.publish.site_config import PublicationSettings, publication_settings
+from generator.publish.site_inline import PageScanner
+from generator.publish.subscription import subscription_page
+from generator.themes import catalog
+from generator.veille.feeds_config import parse_feeds
 
 from .theme_scripts import depth_of, template_scripts
 
@@ -149,7 +149,7 @@ class PublicationPlugin(BasePlugin[PublicationConfig]):
             return None
         output = self._share_tags(output, page, config)
         # The page's inline code is read once it is written, beside the build
-        # (generator/site_inline.py).
+        # (generator/publish/site_inline.py).
         if self.config.netlify:
             if self.scanner is None:
                 self.scanner = PageScanner(self._cache_file(config))

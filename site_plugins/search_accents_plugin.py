@@ -1,7 +1,7 @@
 """MkDocs plugin ``search_accents``: searching without accents finds accented words.
 
 Material's search index (``search/search_index.json``) gets, for each entry, the entry's
-accented words without their accents (:mod:`generator.search_accents` says why Material
+accented words without their accents (:mod:`generator.pages.search_accents` says why Material
 cannot do it itself). The hook only reads the file Material's ``search`` plugin wrote,
 calls the generator, and writes it back, in a child process while the other post-build
 hooks run; it waits for it after them.
@@ -19,8 +19,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 
+from generator.pages.search_accents import add_accent_free_field
 from generator.parallel import Background
-from generator.search_accents import add_accent_free_field
 
 log = get_plugin_logger(__name__)
 

@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from generator.netlify_headers import page_inline
+from generator.publish.netlify_headers import page_inline
 
 PROBE = "csp-gabarit"
 """Folder name of the content-free pages rendered (never written)."""

@@ -34,7 +34,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from generator.slugs import slugify
+from generator.content.slugs import slugify
 
 from .conftest import ROOT
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from generator.demo_runner import DemoProject, Machine, project_at
+from generator.demo.runner import DemoProject, Machine, project_at
 
 from .conftest import FIXTURES
 

@@ -11,7 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.archive import (
+from generator.content.slugs import distinct_slug
+from generator.errors import ContentError
+from generator.models import FeedConfig, FeedItem
+from generator.veille.archive import (
     identity,
     item_from_text,
     item_to_text,
@@ -19,10 +22,7 @@ from generator.archive import (
     read_feed_archive,
     write_atomic,
 )
-from generator.errors import ContentError
-from generator.ingest import ingest_snapshot
-from generator.models import FeedConfig, FeedItem
-from generator.slugs import distinct_slug
+from generator.veille.ingest import ingest_snapshot
 
 from .conftest import ROOT
 
@@ -159,7 +159,7 @@ def test_same_title_and_text_under_new_urls_is_one_item() -> None:
 
 
 def test_future_date_is_listed_when_first_seen() -> None:
-    from generator.catalog import listing_date
+    from generator.themes.catalog import listing_date
 
     future = _item(1, published=datetime(2099, 1, 1, tzinfo=UTC), first_seen=T1)
     assert listing_date(future) == T1
@@ -175,7 +175,7 @@ def test_interrupted_write_leaves_the_file_as_it_was(
     def fail(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("generator.archive.os.replace", fail)
+    monkeypatch.setattr("generator.veille.archive.os.replace", fail)
     with pytest.raises(KeyboardInterrupt):
         write_atomic(target, "après")
     assert target.read_text(encoding="utf-8") == "avant"

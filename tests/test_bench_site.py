@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.bench_site import FEEDS, html_pages, parse_size
+from bench.site import FEEDS, html_pages, parse_size
 
 from .conftest import ROOT
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from generator import catalog
-from generator.loader import load_content
+from generator.content.loader import load_content
 from generator.models import Content
+from generator.themes import catalog
 
 from .browser import Visit, broken_images, build_site, chromium, screenshot, serving, visiting
 from .conftest import copy_site

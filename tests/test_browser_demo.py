@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from generator.demo_directive import find_directives
-from generator.demo_render import replace_directives
+from generator.demo.directive import find_directives
+from generator.demo.render import replace_directives
 
 from .browser import broken_images, build_site, chromium, serving, visiting
 from .conftest import ROOT, copy_site

@@ -14,11 +14,12 @@ import pytest
 from mkdocs.config import load_config
 from mkdocs.structure.files import Files
 
-from generator import build_cache, catalog
-from generator.build_cache import MANIFEST_NAME, PAGES_DIR, input_digest, site_pages
+from generator.content.loader import load_content
 from generator.errors import ContentError
-from generator.loader import load_content
-from generator.pages import generate
+from generator.pages import build_cache
+from generator.pages.build import generate
+from generator.pages.build_cache import MANIFEST_NAME, PAGES_DIR, input_digest, site_pages
+from generator.themes import catalog
 from site_plugins.generator_plugin import GeneratorPlugin
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

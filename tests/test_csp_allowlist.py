@@ -21,7 +21,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 from playwright.sync_api import Browser
 
-from generator.netlify_headers import csp_hash, headers_file, page_inline
+from generator.publish.netlify_headers import csp_hash, headers_file, page_inline
 
 from .browser import build_site, chromium, serving, visiting
 from .conftest import ROOT

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from generator.cli.main import main
 
 from .conftest import run_cli
 from .demo_helpers import COUNTER_VARIABLE, copy_demos, runs

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from generator.demo_digest import (
+from generator.demo.digest import (
     imported_modules,
     parent_modules,
     result_digest,
     sha256_hex,
     source_digest,
 )
-from generator.demo_errors import DemoError
-from generator.demo_sources import list_demos, read_spec, source_files
+from generator.demo.errors import DemoError
+from generator.demo.sources import list_demos, read_spec, source_files
 
 from .demo_helpers import PACKAGE, make_project
 
@@ -23,21 +23,21 @@ def test_imported_modules_absolute_relative_and_nested() -> None:
     source = """
 import numpy as np
 import demos._support.cli
-from generator import machine
+from generator.demo import machine
 from . import helper
 from .helper import area
 from .. import _shared
 from ..sub.mod import thing, other
 
 def later():
-    from generator.dates import PARIS  # an import inside a function still counts
+    from generator.content.dates import PARIS  # an import inside a function still counts
 """
     found = imported_modules(source, module="demos.tiny.__main__", is_package=False)
     assert {
         "numpy",
         "demos._support.cli",
-        "generator",
-        "generator.machine",
+        "generator.demo",
+        "generator.demo.machine",
         "demos.tiny",
         "demos.tiny.helper",
         "demos.tiny.helper.area",
@@ -45,7 +45,7 @@ def later():
         "demos._shared",
         "demos.sub.mod",
         "demos.sub.mod.thing",
-        "generator.dates",
+        "generator.content.dates",
     } <= found
     # In a package's __init__, "." is the package itself.
     assert imported_modules("from . import x", module="demos.tiny", is_package=True) == {
@@ -67,7 +67,10 @@ def test_parent_modules() -> None:
 def _source(**change: object) -> str:
     values: dict[str, object] = {
         "name": "tiny",
-        "files": {"demos/tiny/__init__.py": sha256_hex(b"A"), "generator/machine.py": "b" * 64},
+        "files": {
+            "demos/tiny/__init__.py": sha256_hex(b"A"),
+            "generator/demo/machine.py": "b" * 64,
+        },
         "params": {"seed": 0, "epochs": 10},
         "quick": False,
         "data": {"mnist.npz": "ab" * 32},
@@ -79,11 +82,16 @@ def _source(**change: object) -> str:
 @pytest.mark.parametrize(
     "change",
     [
-        {"files": {"demos/tiny/__init__.py": sha256_hex(b"A"), "generator/machine.py": "c" * 64}},
         {
             "files": {
                 "demos/tiny/__init__.py": sha256_hex(b"A"),
-                "generator/machine.py": "b" * 64,
+                "generator/demo/machine.py": "c" * 64,
+            }
+        },
+        {
+            "files": {
+                "demos/tiny/__init__.py": sha256_hex(b"A"),
+                "generator/demo/machine.py": "b" * 64,
                 "demos/tiny/extra.py": "d" * 64,
             }
         },
@@ -128,13 +136,14 @@ def test_source_files_follow_local_imports_transitively(tmp_path: Path) -> None:
         f"{PACKAGE}/tiny/__init__.py",
         f"{PACKAGE}/tiny/__main__.py",
         f"{PACKAGE}/tiny/helper.py",
-        # tiny imports demos._support (cli, outputs) which imports generator.machine.
+        # tiny imports demos._support (cli, outputs) which imports generator.demo.machine.
         "demos/__init__.py",
         "demos/_support/__init__.py",
         "demos/_support/cli.py",
         "demos/_support/outputs.py",
         "generator/__init__.py",
-        "generator/machine.py",
+        "generator/demo/__init__.py",
+        "generator/demo/machine.py",
     }
     helper = package / "tiny" / "helper.py"
     assert files[f"{PACKAGE}/tiny/helper.py"] == sha256_hex(helper.read_bytes())

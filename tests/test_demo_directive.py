@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.demo_directive import (
+from generator.content.shortcodes import convert
+from generator.demo.directive import (
     RunRequest,
     canonical_json,
     find_directives,
@@ -16,7 +17,6 @@ from generator.demo_directive import (
     parse_value,
 )
 from generator.errors import ContentError
-from generator.shortcodes import convert
 
 CASES_DIR = Path(__file__).parent / "fixtures" / "demo_directives"
 CASES = sorted(p.stem for p in CASES_DIR.glob("*.md"))

@@ -11,8 +11,8 @@ import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from generator.cli import main
-from generator.demo_render import DISABLED_TITLE
+from generator.cli.main import main
+from generator.demo.render import DISABLED_TITLE
 from site_plugins.demos_plugin import DemosPlugin
 
 from .conftest import copy_site as copy_real_site

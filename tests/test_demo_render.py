@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import markdown
 
-from generator.demo_directive import find_directives
-from generator.demo_render import (
+from generator.demo.directive import find_directives
+from generator.demo.render import (
     DISABLED_TITLE,
     Shown,
     french_date,
@@ -19,7 +19,7 @@ from generator.demo_render import (
     render_disabled,
     replace_directives,
 )
-from generator.demo_results import DemoResult, FigureInfo, ProvenanceInfo, TableInfo
+from generator.demo.results import DemoResult, FigureInfo, ProvenanceInfo, TableInfo
 
 EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables"]
 

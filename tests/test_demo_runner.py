@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.demo_directive import RunRequest, parse_params
-from generator.demo_errors import DemoError, DemoRunError
-from generator.demo_results import MANIFEST_FILE, parse_manifest
-from generator.demo_runner import DemoProject, Machine, keep_last, obtain
-from generator.demo_store import freeze
+from generator.demo.directive import RunRequest, parse_params
+from generator.demo.errors import DemoError, DemoRunError
+from generator.demo.results import MANIFEST_FILE, parse_manifest
+from generator.demo.runner import DemoProject, Machine, keep_last, obtain
+from generator.demo.store import freeze
 
 from .demo_helpers import COUNTER_VARIABLE, PACKAGE, make_project, runs
 

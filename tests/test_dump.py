@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from generator.dates import PARIS
-from generator.dump import parse_dump
+from generator.content.dates import PARIS
+from generator.veille.dump import parse_dump
 
 from .conftest import FIXTURES
 

@@ -14,16 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from generator.email_edition import (
+from generator.content.loader import load_posts
+from generator.errors import PublishingError
+from generator.html_text import html_to_text
+from generator.publish.email_edition import (
     MailSettings,
     build_edition,
     mail_problems,
     resolve,
     site_files,
 )
-from generator.errors import PublishingError
-from generator.html_text import html_to_text
-from generator.loader import load_posts
 
 from .conftest import run_cli
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.content.loader import load_taxonomy
 from generator.errors import ContentError
-from generator.evaluation import GoldItem, Score, parse_gold, score
-from generator.loader import load_taxonomy
+from generator.themes.evaluation import GoldItem, Score, parse_gold, score
 
 from .conftest import FIXTURES, ROOT, run_cli
 

@@ -8,8 +8,8 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from generator import excerpts
-from generator.excerpts import MORE, SEPARATOR, excerpt_markdown
+from generator.pages import excerpts
+from generator.pages.excerpts import MORE, SEPARATOR, excerpt_markdown
 from site_plugins.generator_plugin import GeneratorPlugin
 
 from .conftest import copy_site

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import archive, frontmatter, yaml_dump
-from generator.archive import write_many
+from generator.content import frontmatter, yaml_dump
 from generator.errors import ContentError
-from generator.pages import href
-from generator.sanitize import clean_html, resolve_url, sort_attributes
+from generator.pages.build import href
+from generator.veille import archive
+from generator.veille.archive import write_many
+from generator.veille.sanitize import clean_html, resolve_url, sort_attributes
 
 from .conftest import FIXTURES
 

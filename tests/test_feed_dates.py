@@ -16,11 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.dates import FRENCH_WEEKDAYS, MONTH_NAMES, PARIS, parse_french_date
-from generator.dump import parse_dump
-from generator.feedreader import parse_feed
-from generator.importers import read_letter
+from generator.content.dates import FRENCH_WEEKDAYS, MONTH_NAMES, PARIS, parse_french_date
 from generator.models import FeedConfig
+from generator.veille.dump import parse_dump
+from generator.veille.feedreader import parse_feed
+from generator.veille.importers import read_letter
 
 from .conftest import FIXTURES
 

@@ -1,7 +1,7 @@
-"""Fixture-driven tests of the feed reader (``generator.feedreader``) and its sanitizers.
+"""Fixture-driven tests of the feed reader (``generator.veille.feedreader``) and its sanitizers.
 
 Every ``tests/fixtures/feeds/<case>.xml`` is parsed with the real feedparser by
-:func:`generator.feedreader.parse_feed` and checked against
+:func:`generator.veille.feedreader.parse_feed` and checked against
 ``tests/fixtures/feeds/<case>.expected.json``, an object whose keys are all optional:
 
 ``error``
@@ -58,10 +58,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.errors import FeedError
-from generator.feedreader import parse_feed, read_feed
 from generator.html_text import html_to_line
 from generator.models import FeedConfig, FeedItem
-from generator.sanitize import (
+from generator.veille.feedreader import parse_feed, read_feed
+from generator.veille.sanitize import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     MAX_AUTHOR,

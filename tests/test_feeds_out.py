@@ -1,4 +1,4 @@
-"""The site's own feeds: pure functions of generator.feeds_out, then a real MkDocs build."""
+"""The site's own feeds: pure functions of generator.pages.feeds_out, then a real MkDocs build."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from generator import feeds_out, parallel
-from generator.feeds_out import (
+from generator import parallel
+from generator.pages import feeds_out
+from generator.pages.feeds_out import (
     EMPTY_SITEMAP,
     FeedInfo,
     FeedPage,
@@ -36,7 +37,7 @@ from generator.feeds_out import (
     page_kind,
     rss_document,
 )
-from generator.feedwriter import Channel, Entry, render_rss
+from generator.pages.feedwriter import Channel, Entry, render_rss
 
 from .conftest import FIXTURES, copy_site
 

@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
+from generator.content.frontmatter import decode
+from generator.content.posts import parse_post
 from generator.errors import ContentError
-from generator.frontmatter import decode
-from generator.posts import parse_post
 
 from .conftest import FIXTURES
 

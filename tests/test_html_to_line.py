@@ -19,14 +19,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import html_text
-from generator.archive import content_key
-from generator.feedreader import parse_feed
-from generator.feeds_config import parse_feeds
 from generator.html_text import html_to_line, html_to_text
-from generator.importers import letter_item, read_eml
-from generator.ingest import ingest_snapshot
 from generator.models import FeedConfig, FeedItem
-from generator.sanitize import MAX_SUMMARY
+from generator.veille.archive import content_key
+from generator.veille.feedreader import parse_feed
+from generator.veille.feeds_config import parse_feeds
+from generator.veille.importers import letter_item, read_eml
+from generator.veille.ingest import ingest_snapshot
+from generator.veille.sanitize import MAX_SUMMARY
 
 from .conftest import ROOT
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from generator.errors import ContentError, FeedError
-from generator.feed_state import FeedState, dumps, load_state, loads, state_path
-from generator.http_fetch import USER_AGENT, FetchError, fetch_url
-from generator.ingest import ingest_feeds, ingest_online
 from generator.models import FeedConfig
+from generator.veille.feed_state import FeedState, dumps, load_state, loads, state_path
+from generator.veille.http_fetch import USER_AGENT, FetchError, fetch_url
+from generator.veille.ingest import ingest_feeds, ingest_online
 
 from .conftest import ROOT
 

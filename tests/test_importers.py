@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.archive import item_from_text
-from generator.archive_lock import LOCK_FILE, locked
 from generator.errors import ContentError
-from generator.feeds_config import parse_feeds
-from generator.importers import normalized_title
-from generator.opml import OpmlError, parse_opml, render_opml
+from generator.veille.archive import item_from_text
+from generator.veille.archive_lock import LOCK_FILE, locked
+from generator.veille.feeds_config import parse_feeds
+from generator.veille.importers import normalized_title
+from generator.veille.opml import OpmlError, parse_opml, render_opml
 
 from .conftest import FIXTURES, ROOT, run_cli
 

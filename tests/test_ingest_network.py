@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import http_fetch
-from generator.feed_state import FeedState, load_state, state_path
-from generator.http_fetch import FetchError, fetch_url
-from generator.ingest import ingest_online
 from generator.models import FeedConfig
+from generator.veille import http_fetch
+from generator.veille.feed_state import FeedState, load_state, state_path
+from generator.veille.http_fetch import FetchError, fetch_url
+from generator.veille.ingest import ingest_online
 
 from .conftest import run_cli
 from .netserver import (

@@ -15,14 +15,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.archive_lock import LOCK_FILE, ArchiveBusyError, locked
 from generator.errors import ContentError
-from generator.feed_state import load_state, state_path
-from generator.feeds_config import MAX_ID, parse_feeds
-from generator.ingest import ingest_feeds
 from generator.models import FeedConfig
-from generator.net_guard import literal_address, public_address, refused_host
-from generator.opml import public_subscriptions
+from generator.veille.archive_lock import LOCK_FILE, ArchiveBusyError, locked
+from generator.veille.feed_state import load_state, state_path
+from generator.veille.feeds_config import MAX_ID, parse_feeds
+from generator.veille.ingest import ingest_feeds
+from generator.veille.net_guard import literal_address, public_address, refused_host
+from generator.veille.opml import public_subscriptions
 
 from .conftest import ROOT
 from .netserver import Entry, RawServer, drip, head, ok, rss, running

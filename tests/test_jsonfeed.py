@@ -1,4 +1,4 @@
-"""JSON Feed 1.0/1.1 (``generator.jsonfeed``), read through ``parse_feed`` like any feed.
+"""JSON Feed 1.0/1.1 (``generator.veille.jsonfeed``), read through ``parse_feed`` like any feed.
 
 Every ``tests/fixtures/jsonfeed/<case>.json`` is checked against
 ``<case>.expected.json``, with the keys of ``tests/test_feedreader.py`` plus
@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from generator.errors import FeedError
-from generator.feedreader import parse_feed
-from generator.jsonfeed import parse_json_feed
 from generator.models import FeedConfig, FeedItem
+from generator.veille.feedreader import parse_feed
+from generator.veille.jsonfeed import parse_json_feed
 
 from .conftest import FIXTURES
 from .test_feedreader import FEED, KNOWN_KEYS, NOW, check_expected, check_invariants

@@ -11,11 +11,11 @@ from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from generator.feeds_config import parse_feeds
-from generator.ingest import ingest_snapshot
-from generator.loader import load_content
+from generator.content.loader import load_content
 from generator.models import FeedItem
-from generator.pages import generate, paginate
+from generator.pages.build import generate, paginate
+from generator.veille.feeds_config import parse_feeds
+from generator.veille.ingest import ingest_snapshot
 
 from .conftest import FIXTURES, ROOT
 

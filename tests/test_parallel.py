@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from bench.tags import synthetic_documents
 from generator import parallel
-from generator.archive import item_to_text, read_archives, read_feed_archive
-from generator.bench import synthetic_documents
-from generator.catalog import Entry, tag_entries
+from generator.content.loader import load_content, load_taxonomy
 from generator.errors import ContentError
-from generator.loader import load_content, load_taxonomy
 from generator.models import Content, Kind
-from generator.tagger import decide, pack_decisions, unpack_decisions
+from generator.themes.catalog import Entry, tag_entries
+from generator.themes.tagger import decide, pack_decisions, unpack_decisions
+from generator.veille.archive import item_to_text, read_archives, read_feed_archive
 
 ITEMS = 3 * parallel.MIN_ITEMS_PER_PROCESS
 CONTENT = Path(__file__).resolve().parents[1] / "content"

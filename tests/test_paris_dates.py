@@ -9,10 +9,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import catalog
-from generator.dates import MONTH_NAMES, PARIS, format_french, paris_day
-from generator.loader import load_content
-from generator.pages import generate
+from generator.content.dates import MONTH_NAMES, PARIS, format_french, paris_day
+from generator.content.loader import load_content
+from generator.pages.build import generate
+from generator.themes import catalog
 
 from .conftest import ROOT
 

@@ -2,7 +2,7 @@
 
 The templates are Material's own ways of printing a title (``{{ t }}``, ``|e``,
 ``|striptags``, ``|d(…)``, inside an attribute); the environment is set up as the
-``infolettre`` plugin sets up MkDocs' (:func:`generator.plain_text.install`). Also: the
+``infolettre`` plugin sets up MkDocs' (:func:`generator.pages.plain_text.install`). Also: the
 generator's pages, rendered by Python-Markdown without MkDocs, with hostile items.
 """
 
@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from generator import plain_text, raw_html
-from generator.archive import item_to_text
-from generator.loader import load_content
+from generator.content.loader import load_content
 from generator.models import FeedItem
-from generator.pages import generate
-from generator.sanitize import clean_html
+from generator.pages import plain_text, raw_html
+from generator.pages.build import generate
+from generator.veille.archive import item_to_text
+from generator.veille.sanitize import clean_html
 
 from . import hostile
 from .conftest import ROOT

@@ -13,7 +13,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import raw_html
+from generator.pages import raw_html
 from site_plugins.generator_plugin import GeneratorPlugin
 
 

@@ -18,19 +18,19 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
+from generator.content.loader import load_taxonomy
+from generator.content.posts import alias_paths
 from generator.errors import ContentError
-from generator.loader import load_taxonomy
 from generator.models import FeedConfig, Post, TagRule, Taxonomy
-from generator.netlify_headers import csp_hash, headers_file
-from generator.posts import alias_paths
-from generator.redirects import hugo_urlize, legacy_redirects, redirects_file
-from generator.site_config import (
+from generator.publish.netlify_headers import csp_hash, headers_file
+from generator.publish.redirects import hugo_urlize, legacy_redirects, redirects_file
+from generator.publish.site_config import (
     PublicationSettings,
     parse_site_config,
     publication_settings,
     read_site_config,
 )
-from generator.subscription import subscription_page
+from generator.publish.subscription import subscription_page
 
 from .conftest import ROOT
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import markdown
 
-from generator import raw_html
-from generator.raw_html import Part
+from generator.pages import raw_html
+from generator.pages.raw_html import Part
 
 ITEM = (
     "<p>Un <em>article</em> &amp; ses <a href='https://example.org/'>liens</a> "

@@ -10,7 +10,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import PluginCollection
 
-from generator.search_accents import FIELD, accent_free_words, add_accent_free_field, fold_word
+from generator.pages.search_accents import (
+    FIELD,
+    accent_free_words,
+    add_accent_free_field,
+    fold_word,
+)
 from site_plugins.search_accents_plugin import SearchAccentsPlugin
 
 

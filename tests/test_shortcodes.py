@@ -14,9 +14,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.loader import load_content
-from generator.pages import generate
-from generator.shortcodes import PAIRED_SHORTCODES, RENDERERS, convert, convert_quarto_callouts
+from generator.content.loader import load_content
+from generator.content.shortcodes import (
+    PAIRED_SHORTCODES,
+    RENDERERS,
+    convert,
+    convert_quarto_callouts,
+)
+from generator.pages.build import generate
 
 from .conftest import ROOT
 

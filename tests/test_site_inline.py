@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import site_inline
-from generator.netlify_headers import PageInline, page_inline
+from generator.publish import site_inline
+from generator.publish.netlify_headers import PageInline, page_inline
 
 PAGES = {
     "index.html": "<html><head><script>var a = 1;</script></head><body><p>x</p></body></html>",

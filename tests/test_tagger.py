@@ -9,8 +9,8 @@ import pytest
 
 from generator.errors import ContentError
 from generator.models import TagRule, Taxonomy
-from generator.tagger import Document, assigned, decide, normalize
-from generator.taxonomy import parse_taxonomy
+from generator.themes.tagger import Document, assigned, decide, normalize
+from generator.themes.taxonomy import parse_taxonomy
 
 RULES = Taxonomy(
     tags=(
@@ -152,7 +152,7 @@ def test_longer_term_wins_at_the_same_position_but_inner_terms_count() -> None:
 
 
 def test_long_bodies_weigh_less_per_term() -> None:
-    from generator.tagger import BODY_REFERENCE_CHARS, body_scale
+    from generator.themes.tagger import BODY_REFERENCE_CHARS, body_scale
 
     assert body_scale(BODY_REFERENCE_CHARS) == 1.0
     assert body_scale(BODY_REFERENCE_CHARS * 4) == 0.5

@@ -14,10 +14,10 @@ from html import unescape
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.feedreader import parse_feed
-from generator.importers import read_eml
 from generator.models import FeedConfig
-from generator.sanitize import clean_html, is_tracking_image
+from generator.veille.feedreader import parse_feed
+from generator.veille.importers import read_eml
+from generator.veille.sanitize import clean_html, is_tracking_image
 
 NOW = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
 FEED = FeedConfig(id="exemple", title="Exemple", url="https://example.org/feed/")

@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator.dump import DumpArticle, parse_dump
-from generator.feedwriter import Channel, Entry, render_rss
-from generator.slugs import fold
+from generator.content.slugs import fold
+from generator.pages.feedwriter import Channel, Entry, render_rss
+from generator.veille.dump import DumpArticle, parse_dump
 
 
 def wordpress_slug(title: str) -> str:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from generator import machine
+from generator.demo import machine
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,0 +1,1 @@
+"""Benchmarks of the generator and the site: figures, not tests."""

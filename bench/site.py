@@ -1,0 +1,426 @@
+"""Site benchmark: a synthetic content tree of N feed items and M infolettres, timed.
+
+Every stage is timed on its own: ingestion of the feed snapshots, reading the content,
+tagging, page generation, the full ``mkdocs build``, a second build with nothing
+changed, a build after editing one post; and, in the same run, a bare MkDocs site with
+the same number of plain pages, so that the figures read as ratios that hold from one
+machine to another. Builds run in a child process each, whose peak memory is read from
+the kernel (``wait4``). With ``serve``, the editor's loop too: ``mkdocs serve`` (then
+``mkdocs serve --dirty --no-strict``) on a free port, the time to its first page, then the time
+from saving an edited post to the server answering with the edited page. Figures are
+printed, never asserted: this is not a test.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TextIO, TypeVar
+
+from bench.tags import synthetic_documents
+from generator.content.loader import load_content, read_text
+from generator.pages.build import generate
+from generator.pages.feedwriter import Channel, Entry, render_rss
+from generator.themes.catalog import DecisionMemo, build_entries, tag_entries
+from generator.veille.feeds_config import parse_feeds
+from generator.veille.ingest import ingest_feeds
+
+T = TypeVar("T")
+
+#: The project's own files a synthetic tree starts from (everything but the content).
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+BARE = "MkDocs nu"
+POST_TEMPLATE = PROJECT_ROOT / "content" / "infolettre" / "infolettre_13"
+FEEDS = 5
+
+_POST_BODY_EXTRA = """
+{{{{% callout note %}}}}
+Numéro {number} de l'infolettre : rendez-vous le {day} {month} pour la journée du réseau.
+{{{{% /callout %}}}}
+
+{{{{< figure src="featured.jpg" caption="Illustration du numéro {number}" >}}}}
+"""
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Stage:
+    """One timed stage: its name, seconds, and the peak memory of its process (MiB)."""
+
+    name: str
+    seconds: float
+    peak_mib: float | None = None
+
+
+@dataclass(kw_only=True)
+class SiteBench:
+    """The stages of one size (``items`` feed items, ``posts`` infolettres)."""
+
+    items: int
+    posts: int
+    pages: int = 0
+    stages: list[Stage] = field(default_factory=list)
+
+    def seconds(self, name: str) -> float:
+        """The seconds of the stage called ``name``."""
+        return next(s.seconds for s in self.stages if s.name == name)
+
+
+def _timed(stages: list[Stage], name: str, call: Callable[[], T]) -> T:
+    started = time.perf_counter()
+    result = call()
+    stages.append(Stage(name=name, seconds=time.perf_counter() - started))
+    return result
+
+
+def write_feed_snapshots(content: Path, *, items: int, seed: int = 0) -> None:
+    """Write ``feeds.yml`` and ``FEEDS`` RSS snapshots holding ``items`` items in all."""
+    rng = random.Random(seed)
+    documents = synthetic_documents(items, body_chars=4000, seed=seed)
+    start = datetime(2019, 1, 1, tzinfo=UTC)
+    span = (datetime(2026, 6, 1, tzinfo=UTC) - start).total_seconds()
+    feeds_yml = ["feeds:"]
+    for number in range(FEEDS):
+        feed_id = f"source{number}"
+        feeds_yml += [
+            f"  - id: {feed_id}",
+            f"    title: Source {number}",
+            f"    url: https://source{number}.example.org/feed/",
+            f"    site_url: https://source{number}.example.org/",
+            f"    snapshot: feeds/{feed_id}.xml",
+            "    licence: CC BY-SA 4.0",
+            "    content: full",
+        ]
+        entries = []
+        for index in range(number, items, FEEDS):
+            doc = documents[index]
+            published = start + timedelta(seconds=rng.uniform(0, span))
+            link = f"https://source{number}.example.org/{published:%Y/%m}/article-{index}/"
+            entries.append(
+                Entry(
+                    title=f"Article {index} : {doc.title}",
+                    link=link,
+                    guid=link,
+                    published=published,
+                    description=doc.summary,
+                    content_html=doc.body,
+                    categories=(rng.choice(("IA", "Logiciel libre", "Événement", "Données")),),
+                )
+            )
+        channel = Channel(
+            title=f"Source {number}",
+            link=f"https://source{number}.example.org/",
+            description="Flux synthétique",
+            self_url=f"https://source{number}.example.org/feed/",
+        )
+        snapshot = content / "feeds" / f"{feed_id}.xml"
+        snapshot.parent.mkdir(parents=True, exist_ok=True)
+        snapshot.write_text(render_rss(channel, entries, built=start), encoding="utf-8")
+    (content / "feeds.yml").write_text("\n".join(feeds_yml) + "\n", encoding="utf-8")
+
+
+def write_posts(content: Path, *, posts: int) -> None:
+    """Write ``posts`` infolettres made from #13 (shortcodes, images, front matter)."""
+    template = read_text(POST_TEMPLATE / "index.md")
+    start = datetime(2019, 1, 7, tzinfo=UTC)
+    for number in range(1, posts + 1):
+        folder = content / "infolettre" / f"infolettre_{number}"
+        folder.mkdir(parents=True)
+        for image in POST_TEMPLATE.iterdir():
+            if image.name != "index.md":
+                shutil.copy(image, folder / image.name)
+        date = start + timedelta(days=14 * number)
+        text = template.replace("(#13)", f"(#{number})").replace(
+            "2023-03-20T00:00:00Z", f"{date:%Y-%m-%dT%H:%M:%SZ}"
+        )
+        text += _POST_BODY_EXTRA.format(
+            number=number, day=1 + number % 28, month=_MONTHS[number % len(_MONTHS)]
+        )
+        (folder / "index.md").write_text(text, encoding="utf-8")
+
+
+def make_project(root: Path, *, items: int, posts: int) -> Path:
+    """A project folder (``mkdocs.yml``, ``docs/``, ``content/``) with synthetic content."""
+    root.mkdir(parents=True)
+    shutil.copy(PROJECT_ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(PROJECT_ROOT / "docs", root / "docs")
+    # A theme's custom_dir, where the project has one, must exist for MkDocs to start.
+    if (PROJECT_ROOT / "overrides").is_dir():
+        shutil.copytree(PROJECT_ROOT / "overrides", root / "overrides")
+    content = root / "content"
+    content.mkdir()
+    for name in ("taxonomy.yml", "authors.yml"):
+        shutil.copy(PROJECT_ROOT / "content" / name, content / name)
+    write_feed_snapshots(content, items=items)
+    write_posts(content, posts=posts)
+    return root
+
+
+def html_pages(site: Path) -> int:
+    """How many HTML pages a built site holds."""
+    return sum(1 for _ in site.rglob("*.html"))
+
+
+def make_bare_project(root: Path, *, pages: int) -> Path:
+    """A bare MkDocs + Material site of ``pages`` plain pages kept out of the nav (and its
+    home and 404 pages)."""
+    docs = root / "docs"
+    (docs / "pages").mkdir(parents=True)
+    documents = synthetic_documents(pages, body_chars=4000, seed=1)
+    for number, doc in enumerate(documents):
+        (docs / "pages" / f"page-{number}.md").write_text(
+            f"# Page {number}\n\n{doc.summary}\n\n{doc.body}\n", encoding="utf-8"
+        )
+    (docs / "index.md").write_text("# Accueil\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        "site_name: Témoin\n"
+        "site_url: https://example.org/\n"
+        "theme:\n  name: material\n  language: fr\n"
+        "plugins:\n  - search:\n      lang: fr\n"
+        "nav:\n  - index.md\n"
+        "not_in_nav: |\n  /pages/\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def build(project: Path) -> Stage:
+    """``mkdocs build`` of ``project`` in a child process: seconds and peak memory.
+
+    Raises:
+        RuntimeError: The build failed (its output's tail is in the message).
+    """
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOLETTRE_DEMOS="false")
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as log:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "build", "--quiet"],
+            cwd=project,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        if child.returncode != 0:
+            log.seek(0)
+            tail = log.read().decode("utf-8", "replace")[-3000:]
+            raise RuntimeError(f"échec de mkdocs build dans {project} :\n{tail}")
+    # ru_maxrss is in KiB on Linux.
+    return Stage(name="", seconds=seconds, peak_mib=usage.ru_maxrss / 1024)
+
+
+def _named(stage: Stage, name: str) -> Stage:
+    return Stage(name=name, seconds=stage.seconds, peak_mib=stage.peak_mib)
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on (the system picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _page_text(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            text: str = answer.read().decode("utf-8", "replace")
+            return text
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _wait_for(
+    url: str, child: subprocess.Popen[bytes], log: TextIO, *, marker: str, timeout: float
+) -> float:
+    """Seconds until ``url`` answers with ``marker`` in its text.
+
+    Raises:
+        RuntimeError: The server stopped, or ``timeout`` passed (the log's tail is given).
+    """
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        text = _page_text(url)
+        if text is not None and marker in text:
+            return time.perf_counter() - started
+        if child.poll() is not None:
+            break
+        time.sleep(0.1)
+    log.seek(0)
+    tail = log.read()[-3000:]
+    raise RuntimeError(f"mkdocs serve n'a pas servi « {marker} » sur {url} :\n{tail}")
+
+
+def serve_reload(
+    project: Path, post: Path, url_path: str, *, dirty: bool, timeout: float = 1800
+) -> tuple[Stage, Stage]:
+    """``mkdocs serve`` on a free port: time to the first page, then to an edited page.
+
+    The post is edited once the first build is served: a paragraph with a unique marker
+    is appended, and the page at ``url_path`` is polled until it shows the marker.
+
+    Args:
+        project: The project folder (``mkdocs.yml``).
+        post: The ``index.md`` of the post to edit.
+        url_path: The post's address on the site (``infolettre/<slug>/``).
+        dirty: Run ``mkdocs serve --dirty --no-strict`` (only changed pages are
+            rendered again; MkDocs' warning about it would stop a strict build).
+        timeout: Seconds allowed to each of the two waits.
+
+    Returns:
+        The first build's stage, and the reload's.
+
+    Raises:
+        RuntimeError: The server failed or never served the edit.
+    """
+    port = free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOLETTRE_DEMOS="false")
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"]
+    if dirty:
+        # MkDocs warns that a dirty build is one, which strict mode (mkdocs.yml) would
+        # turn into a failure.
+        command += ["--dirty", "--no-strict"]
+    url = f"http://127.0.0.1:{port}/{url_path}"
+    label = "mkdocs serve --dirty" if dirty else "mkdocs serve"
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        child = subprocess.Popen(
+            command, cwd=project, stdout=log, stderr=subprocess.STDOUT, env=env
+        )
+        try:
+            title = "<title>"
+            first = _wait_for(url, child, log, marker=title, timeout=timeout)
+            marker = f"Modification chronométrée {time.time_ns()}"
+            post.write_text(read_text(post) + f"\n{marker}\n", encoding="utf-8")
+            reload = _wait_for(url, child, log, marker=marker, timeout=timeout)
+        finally:
+            child.send_signal(signal.SIGINT)
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+    return (
+        Stage(name=f"{label} : première page", seconds=first),
+        Stage(name=f"{label} : rechargement", seconds=reload),
+    )
+
+
+def run_size(
+    workdir: Path, *, items: int, posts: int, stream: TextIO, serve: bool = False
+) -> SiteBench:
+    """Time every stage for one size, in folders under ``workdir`` (``serve``: the
+    editor's loop in ``mkdocs serve`` too)."""
+    bench = SiteBench(items=items, posts=posts)
+    stages = bench.stages
+    project = make_project(workdir / f"site-{items}-{posts}", items=items, posts=posts)
+    content_root = project / "content"
+    now = datetime(2026, 7, 1, tzinfo=UTC)
+    feeds = parse_feeds(
+        read_text(content_root / "feeds.yml"), content_root / "feeds.yml", content_root=content_root
+    )
+    print(f"[{items} articles, {posts} infolettres] ingestion…", file=stream, flush=True)
+    _timed(
+        stages,
+        "ingestion (instantanés)",
+        lambda: ingest_feeds(content_root, feeds, offline=True, now=now),
+    )
+    content = _timed(stages, "lecture du contenu", lambda: load_content(content_root))
+    entries = build_entries(content)
+    # The generation reuses the tagging's decisions: each stage is timed once.
+    memo = DecisionMemo()
+    _timed(stages, "étiquetage", lambda: tag_entries(content, entries, memo=memo))
+    _timed(stages, "génération des pages", lambda: generate(content, now=now, tag_memo=memo))
+    print(f"[{items} articles, {posts} infolettres] mkdocs build…", file=stream, flush=True)
+    stages.append(_named(build(project), "mkdocs build (complet)"))
+    # The pages of the built site, all of them (blog views, guide, reference…); images and
+    # feeds are not pages.
+    bench.pages = html_pages(project / "site")
+    stages.append(_named(build(project), "mkdocs build (rien de changé)"))
+    post = content_root / "infolettre" / "infolettre_1" / "index.md"
+    post.write_text(read_text(post) + "\nUn paragraphe ajouté.\n", encoding="utf-8")
+    stages.append(_named(build(project), "mkdocs build (une infolettre modifiée)"))
+    print(f"[{items} articles, {posts} infolettres] site témoin…", file=stream, flush=True)
+    # The bare site writes its home and 404 pages besides its plain pages.
+    bare = make_bare_project(workdir / f"bare-{bench.pages}", pages=bench.pages - 2)
+    bare_stage = build(bare)
+    stages.append(_named(bare_stage, f"{BARE} ({html_pages(bare / 'site')} pages)"))
+    if serve:
+        for dirty in (False, True):
+            print(
+                f"[{items} articles, {posts} infolettres] mkdocs serve{' --dirty' * dirty}…",
+                file=stream,
+                flush=True,
+            )
+            stages.extend(serve_reload(project, post, "infolettre/infolettre_1/", dirty=dirty))
+    return bench
+
+
+def report(results: Sequence[SiteBench]) -> str:
+    """The table of stages for each size, then the ratios the targets are stated in."""
+    lines = []
+    for bench in results:
+        lines.append(f"\n{bench.items} articles, {bench.posts} infolettres ({bench.pages} pages)")
+        for stage in bench.stages:
+            memory = f"  pic {stage.peak_mib:,.0f} Mio" if stage.peak_mib is not None else ""
+            lines.append(f"  {stage.name:<44} {stage.seconds:8.2f} s{memory}")
+        generator_s = sum(
+            bench.seconds(name)
+            for name in ("ingestion (instantanés)", "lecture du contenu", "génération des pages")
+        )
+        full = bench.seconds("mkdocs build (complet)")
+        bare = next(s.seconds for s in bench.stages if s.name.startswith(BARE))
+        lines.append(f"  ratio build complet / MkDocs nu : {full / bare:.2f} (cible ≤ 1,5)")
+        lines.append(
+            f"  étapes du générateur : {generator_s / bench.items * 1000:.2f} s pour 1 000 articles"
+            " (cible < 1 s)"
+        )
+    if len(results) >= 2:
+        small, large = results[0], results[-1]
+        growth = large.seconds("mkdocs build (complet)") / small.seconds("mkdocs build (complet)")
+        lines.append(
+            f"\ncroissance {small.items} → {large.items} articles : ×{growth:.2f} "
+            f"(×{large.items / small.items:.1f} de contenu ; cible ≤ 3,3 pour 1 000 → 3 000)"
+        )
+    return "\n".join(lines)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"3000x200"`` → (3000 items, 200 posts).
+
+    Raises:
+        ValueError: The text is not two positive integers joined by ``x``.
+    """
+    items, sep, posts = text.partition("x")
+    if not sep or not items.isdigit() or not posts.isdigit() or int(items) < FEEDS:
+        raise ValueError(f"taille invalide « {text} » (attendu ARTICLESxINFOLETTRES, ex. 1000x50)")
+    return int(items), int(posts)
+
+
+def run(
+    sizes: Sequence[tuple[int, int]], *, keep: Path | None, stream: TextIO, serve: bool = False
+) -> str:
+    """Run the benchmark for every size; returns the printable report."""
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        results = [run_size(keep, items=i, posts=p, stream=stream, serve=serve) for i, p in sizes]
+    else:
+        with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
+            results = [
+                run_size(Path(tmp), items=i, posts=p, stream=stream, serve=serve) for i, p in sizes
+            ]
+    return report(results)

@@ -1,0 +1,51 @@
+"""The ``bench`` command: time the whole site at a given size (not a test)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bench.site import parse_size, run
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    try:
+        sizes = [parse_size(text) for text in args.sizes] or [(args.items, args.posts)]
+    except ValueError as err:
+        print(f"ERREUR {err}", file=sys.stderr)
+        return 2
+    print(run(sizes, keep=args.keep, stream=sys.stderr, serve=args.serve))
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``bench``."""
+    bench = sub.add_parser(
+        "bench",
+        help="mesure la construction du site sur un contenu synthétique",
+        description=(
+            "Construit un contenu synthétique (articles de veille, infolettres) dans un "
+            "dossier temporaire et chronomètre chaque étape, plus un site MkDocs nu de même "
+            "nombre de pages."
+        ),
+    )
+    bench.add_argument("--items", type=int, default=1000, help="articles de veille")
+    bench.add_argument("--posts", type=int, default=50, help="infolettres")
+    bench.add_argument(
+        "--sizes",
+        nargs="+",
+        default=[],
+        metavar="ARTICLESxINFOLETTRES",
+        help="plusieurs tailles dans la même exécution (ex. 1000x50 3000x200), pour la croissance",
+    )
+    bench.add_argument("--keep", type=Path, help="garde les sites construits dans ce dossier")
+    bench.add_argument(
+        "--serve",
+        action="store_true",
+        help=(
+            "mesure aussi mkdocs serve (puis --dirty) : première page, puis page rechargée "
+            "après la modification d'une infolettre"
+        ),
+    )
+    bench.set_defaults(func=cmd_bench)

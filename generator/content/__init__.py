@@ -1,0 +1,1 @@
+"""Read ``content/``: posts, knowledge-base pages, front matter, shortcodes, dates and slugs."""

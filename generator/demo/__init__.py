@@ -1,0 +1,1 @@
+"""Build-time demos: directives, sources, runs, cache and rendering of their results."""

@@ -1,0 +1,1 @@
+"""The normalized pages the renderer publishes, and the site's own feeds."""

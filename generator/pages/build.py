@@ -1,0 +1,537 @@
+"""Turn content into the normalized Markdown pages the renderer publishes. Pure.
+
+Infolettres become Material blog posts; each feed item, knowledge-base page and tag
+gets a page; index pages list them. Only the section index pages sit in the navigation:
+item pages are kept out of it, so the sidebar never lists thousands of pages.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from generator.content.dates import format_french, paris_day, paris_time
+from generator.content.shortcodes import convert
+from generator.content.yaml_dump import dump_front_matter
+from generator.models import Content, FeedConfig, FeedItem, Kind, OutPage, Post
+from generator.pages import excerpts, raw_html
+from generator.parallel import map_forked
+from generator.themes import catalog
+from generator.themes.catalog import Entry, TagIndex
+
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+_HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|!])")
+_FENCE = re.compile(r"^(```|~~~)")
+_HEADING = re.compile(r"^(#{1,5})(\s)")
+
+
+def md(text: str) -> str:
+    """Escape text so Markdown shows it literally (inline context).
+
+    ``&``, ``<`` and ``>`` become entities (Python-Markdown keeps a backslash before
+    ``<``: it is not one of its escapable characters), the other characters Markdown
+    reads are escaped with a backslash.
+    """
+    return _MD_SPECIAL.sub(r"\\\1", h(text)).replace("\n", " ")
+
+
+def h(text: str) -> str:
+    """Escape text for HTML as Python-Markdown writes it (``&``, ``<``, ``>``)."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def attr(text: str) -> str:
+    """Escape an attribute's value for HTML (``"`` too)."""
+    return h(text).replace('"', "&quot;")
+
+
+_ENV = Environment(
+    loader=PackageLoader("generator", "templates"),
+    autoescape=False,  # these templates produce Markdown; text goes through `md` or `e`
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+    trim_blocks=False,
+)
+_ENV.filters["md"] = md
+_ENV.filters["md_cell"] = md  # `md` escapes `|` too, so it is safe in table cells
+_ENV.filters["french_date"] = format_french
+# Kept out of Markdown (generator/pages/raw_html.py): an item's HTML, and the generator's own.
+_ENV.filters["raw_html"] = raw_html.wrap
+_ENV.filters["linked_html"] = raw_html.wrap_linked
+_ENV.filters["h"] = h
+_ENV.filters["attr"] = attr
+
+
+def _render(template: str, **context: Any) -> str:
+    return _ENV.get_template(template).render(**context)
+
+
+def _parts(path: str) -> list[str] | None:
+    """The components of a normalized docs path, or ``None`` if it climbs above the root
+    or is absolute (those go through :func:`posixpath.relpath`)."""
+    normalized = posixpath.normpath(path)
+    if normalized.startswith(("/", "..")):
+        return None
+    return [part for part in normalized.split("/") if part and part != "."]
+
+
+def href(from_page: str, to_page: str) -> str:
+    """Relative Markdown link from one docs path to another."""
+    start = _parts(posixpath.dirname(from_page) or ".")
+    target = _parts(to_page)
+    if start is None or target is None:
+        return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    # posixpath.relpath without its two calls to os.getcwd(): tens of thousands of links.
+    common = 0
+    for a, b in zip(start, target, strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(start) - common) + target[common:]
+    return "/".join(parts) if parts else "."
+
+
+def front_matter(meta: dict[str, Any], body: str) -> str:
+    """A Markdown page with YAML front matter."""
+    dumped = dump_front_matter(meta)
+    return f"---\n{dumped}---\n\n{body.lstrip()}"
+
+
+def demote_headings(markdown: str) -> str:
+    """Push ATX headings one level down (``#`` → ``##``), leaving code blocks alone.
+
+    The post title is the page's only ``h1``; Hugo posts use ``#`` for their sections.
+    """
+    lines = markdown.split("\n")
+    fenced = False
+    for index, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced:
+            lines[index] = _HEADING.sub(r"#\1\2", line)
+    return "\n".join(lines)
+
+
+@dataclass(kw_only=True)
+class Generated:
+    """The pages of a build, and what is worth telling the editor."""
+
+    now: datetime
+    pages: list[OutPage] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _pack(part: Generated) -> tuple[Any, ...]:
+    pages = [(p.path, p.text, p.source, p.in_nav) for p in part.pages]
+    return part.now, pages, part.warnings
+
+
+def _unpack(packed: tuple[Any, ...]) -> Generated:
+    now, pages, warnings = packed
+    return Generated(
+        now=now,
+        pages=[OutPage(path=a, text=b, source=c, in_nav=d) for a, b, c, d in pages],
+        warnings=warnings,
+    )
+
+
+def _labels(content: Content, ids: Iterable[str]) -> list[str]:
+    labels = []
+    for tag_id in ids:
+        rule = content.taxonomy.get(tag_id)
+        labels.append(rule.label if rule else tag_id)
+    return labels
+
+
+def _tag_links(content: Content, page: str, ids: Iterable[str]) -> list[dict[str, str]]:
+    links = []
+    for tag_id in ids:
+        rule = content.taxonomy.get(tag_id)
+        if rule:
+            links.append(
+                {"label": rule.label, "href": href(page, f"{catalog.TAGS_URI}/{tag_id}.md")}
+            )
+    return links
+
+
+def missing_images(markdown: str, available: set[str]) -> list[tuple[int, str]]:
+    """Relative images of ``markdown`` that are not among ``available`` files.
+
+    Returns:
+        ``(line, src)`` pairs, 1-based lines of ``markdown``.
+    """
+    found: list[tuple[int, str]] = []
+    for pattern in (_MD_IMAGE, _HTML_IMAGE):
+        for match in pattern.finditer(markdown):
+            src = match.group(1).split("#", 1)[0].split("?", 1)[0]
+            if not src or "://" in src or src.startswith(("/", "data:", "mailto:")):
+                continue
+            if posixpath.normpath(src) not in available:
+                found.append((markdown.count("\n", 0, match.start()) + 1, match.group(1)))
+    return sorted(found)
+
+
+_SIBLING_LINK = re.compile(r"\]\(\.\./(?P<slug>[\w-]+)/?(?P<anchor>#[\w-]*)?\)")
+
+
+def link_siblings(markdown: str, slugs: set[str]) -> str:
+    """Turn Hugo-style links between bundles (``../infolettre_12/``) into links MkDocs
+    checks and rewrites (``../infolettre_12/index.md``)."""
+
+    def repl(match: re.Match[str]) -> str:
+        if match["slug"] not in slugs:
+            return match.group(0)
+        return f"](../{match['slug']}/index.md{match['anchor'] or ''})"
+
+    return _SIBLING_LINK.sub(repl, markdown)
+
+
+PER_PAGE = 50
+"""Entries per page of a feed or tag listing."""
+
+
+_LATER_PAGE: dict[str, Any] = {"search": {"exclude": True}}
+"""Front matter of a listing's pages after the first: search finds the listing by its first
+page, and each listed page by itself, not under the same title once per page."""
+
+
+def paginate(
+    first: str, folder: str, rows: list[dict[str, Any]], *, per_page: int = PER_PAGE
+) -> list[tuple[str, list[dict[str, Any]], str]]:
+    """Split a listing into pages: ``first``, then ``folder/page/2.md``, ``…/3.md``.
+
+    Returns:
+        ``(path, rows of the page, pager HTML)`` for each page; row ``href`` values
+        are made relative to ``first`` by the caller and rebased here (from the row's
+        ``target`` docs path, when it has one).
+    """
+    chunks = [rows[i : i + per_page] for i in range(0, len(rows), per_page)] or [[]]
+    paths = [first] + [f"{folder}/page/{n}.md" for n in range(2, len(chunks) + 1)]
+    pages = []
+    for number, (path, chunk) in enumerate(zip(paths, chunks, strict=True), start=1):
+        # Rows of the first page keep their links; the others' are made again from the
+        # target's path (``target``) where the row has one.
+        rebased = (
+            chunk
+            if path == first
+            else [
+                dict(
+                    row,
+                    href=href(
+                        path,
+                        row.get("target")
+                        or posixpath.normpath(
+                            posixpath.join(posixpath.dirname(first), row["href"])
+                        ),
+                    ),
+                )
+                for row in chunk
+            ]
+        )
+        links = []
+        if number > 1:
+            links.append(f'<a href="{attr(href(path, paths[number - 2]))}">← Plus récents</a>')
+        if len(paths) > 1:
+            links.append(f"Page {number} sur {len(paths)}")
+        if number < len(paths):
+            links.append(f'<a href="{attr(href(path, paths[number]))}">Plus anciens →</a>')
+        pages.append((path, rebased, f"<p>{' · '.join(links)}</p>" if links else ""))
+    return pages
+
+
+def _pager(posts: tuple[Post, ...], index: int, page: str) -> str:
+    """Links to the previous (older) and next (newer) issues."""
+    links = []
+    if index + 1 < len(posts):
+        older = posts[index + 1]
+        label = f"#{older.number}" if older.number is not None else md(older.title)
+        links.append(
+            f"[← Infolettre précédente ({label})]({href(page, catalog.post_page(older.slug))})"
+        )
+    if index > 0:
+        newer = posts[index - 1]
+        label = f"#{newer.number}" if newer.number is not None else md(newer.title)
+        links.append(
+            f"[Infolettre suivante ({label}) →]({href(page, catalog.post_page(newer.slug))})"
+        )
+    if not links:
+        return ""
+    return (
+        "\n\n---\n\n"
+        + '<nav class="infolettre-pager" markdown>\n'
+        + " · ".join(links)
+        + "\n</nav>\n"
+    )
+
+
+def _post_page(
+    content: Content,
+    posts: tuple[Post, ...],
+    index: int,
+    tags: TagIndex,
+    out: Generated,
+    slugs: set[str],
+) -> None:
+    post = posts[index]
+    page = catalog.post_page(post.slug)
+    body, warnings = convert(link_siblings(post.body, slugs))
+    for warning in warnings:
+        out.warnings.append(f"{post.path}:{post.body_line + warning.line - 1}: {warning.message}")
+    for line, src in missing_images(post.body, {a.name for a in post.assets}):
+        out.warnings.append(
+            f"{post.path}:{post.body_line + line - 1}: image « {src} » introuvable à côté de "
+            "index.md"
+        )
+    authors = []
+    for author in post.authors:
+        if author in content.authors:
+            authors.append(author)
+        else:
+            out.warnings.append(
+                f"{post.path} (clé « authors »): auteur « {author} » absent de authors.yml"
+            )
+    vocabulary = tags.tags_of(post.item_id)
+    editor = [t for t in post.tags if not content.taxonomy.get(t)]
+    meta: dict[str, Any] = {
+        "title": post.title,
+        "description": post.summary or post.title,
+        # In Paris time: Material shows (and files in its archive) the day of the value.
+        "date": {
+            "created": paris_time(post.date),
+            "updated": paris_time(post.lastmod or post.date),
+        },
+        "slug": post.slug,
+        "authors": authors,
+        "categories": list(post.categories),
+        "tags": editor + _labels(content, vocabulary),
+    }
+    if not post.toc:
+        meta["hide"] = ["toc"]
+    if post.draft or post.date > out.now:
+        meta["draft"] = True
+    if post.number is not None:
+        meta["issue"] = post.number
+    if post.cover:
+        meta["image"] = post.cover
+    if post.featured:
+        meta["featured"] = True
+    lead = f"*{md(post.subtitle)}*\n\n" if post.subtitle else ""
+    cover = ""
+    if post.cover and post.cover_in_page:
+        cover = f"![{md(post.cover_caption)}]({post.cover}){{ .infolettre-cover }}\n\n"
+        if post.cover_caption:
+            cover += f"<small>{md(post.cover_caption)}</small>\n\n"
+    summary = f"{md(post.summary)}\n\n" if post.summary else ""
+    text = (
+        f"# {md(post.title)}\n\n{lead}{cover}{summary}{excerpts.SEPARATOR}\n\n"
+        f"{demote_headings(body).strip()}\n{_pager(posts, index, page)}"
+    )
+    out.pages.append(OutPage(path=page, text=front_matter(meta, text), in_nav=False))
+    for asset in post.assets:
+        out.pages.append(
+            OutPage(
+                path=f"{catalog.POSTS_URI}/{post.slug}/{asset.name}",
+                source=asset.source,
+                in_nav=False,
+            )
+        )
+
+
+def _item_page(
+    content: Content, feed: FeedConfig, item: FeedItem, tags: TagIndex, out: Generated
+) -> None:
+    page = catalog.item_page(item.feed_id, item.slug)
+    vocabulary = tags.tags_of(item.item_id)
+    meta = {
+        "title": item.title,
+        "description": item.summary or item.title,
+        "tags": _labels(content, vocabulary),
+        "date": paris_day(item.published).isoformat(),
+    }
+    body = _render("item.md.j2", item=item, feed=feed, tags=_tag_links(content, page, vocabulary))
+    out.pages.append(OutPage(path=page, text=front_matter(meta, body), in_nav=False))
+
+
+def _listing(entries: Iterable[Entry], page: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": e.title,
+            "date": e.date,
+            "summary": e.summary,
+            "source": e.source,
+            "kind_label": catalog.KIND_LABELS[e.kind],
+            "href": href(page, e.page),
+            "target": e.page,
+        }
+        for e in entries
+    ]
+
+
+def generate(
+    content: Content,
+    *,
+    now: datetime,
+    include_drafts: bool = False,
+    tag_memo: catalog.DecisionMemo | None = None,
+) -> Generated:
+    """Produce every page of the site from ``content``.
+
+    Args:
+        content: What :func:`generator.content.loader.load_content` read.
+        now: The build time: posts dated later wait, like drafts.
+        include_drafts: Publish drafts and future posts too (marked as drafts).
+        tag_memo: Tag decisions of an earlier build to reuse (and this build's, to keep).
+
+    Returns:
+        The pages (Markdown text or files to copy) and the warnings.
+    """
+    out = Generated(now=now)
+    posts = catalog.visible_posts(content, now=now, include_drafts=include_drafts)
+    content = replace(content, posts=posts)
+    entries = catalog.build_entries(content)
+    tags = catalog.tag_entries(content, entries, memo=tag_memo)
+    by_id = {e.id: e for e in entries}
+
+    slugs = {p.slug for p in posts}
+    feeds = {feed.id: feed for feed in content.feeds}
+
+    # Posts and items are independent of one another: made on all cores for a large
+    # archive (generator/parallel.py), in their order.
+    def post_pages(index: int) -> Generated:
+        part = Generated(now=now)
+        _post_page(content, posts, index, tags, part, slugs)
+        return part
+
+    def item_pages(item: FeedItem) -> Generated:
+        part = Generated(now=now)
+        _item_page(content, feeds[item.feed_id], item, tags, part)
+        return part
+
+    for part in [
+        *map_forked(post_pages, range(len(posts)), per_process=50, pack=_pack, unpack=_unpack),
+        *map_forked(item_pages, content.items, pack=_pack, unpack=_unpack),
+    ]:
+        out.pages.extend(part.pages)
+        out.warnings.extend(part.warnings)
+    for kb in content.kb_pages:
+        page = catalog.kb_page(kb.slug)
+        vocabulary = tags.tags_of(kb.item_id)
+        meta: dict[str, Any] = {
+            "title": kb.title,
+            "tags": list(kb.tags) + _labels(content, [t for t in vocabulary if t not in kb.tags]),
+        }
+        if kb.summary:
+            meta["description"] = kb.summary
+        out.pages.append(OutPage(path=page, text=front_matter(meta, kb.body), in_nav=False))
+
+    kb_index = f"{catalog.KB_URI}/index.md"
+    kb_entries = [by_id[p.item_id] for p in content.kb_pages]
+    out.pages.append(
+        OutPage(path=kb_index, text=_render("kb_index.md.j2", pages=_listing(kb_entries, kb_index)))
+    )
+
+    feeds_index = f"{catalog.FEEDS_URI}/index.md"
+    feed_rows = []
+    authors = {i.item_id: i.author for i in content.items}
+    by_feed: dict[str, list[Entry]] = {feed.id: [] for feed in content.feeds}
+    for entry in entries:
+        if entry.kind is Kind.FEED_ITEM:
+            by_feed[entry.id.split("/", 1)[0]].append(entry)
+    for feed in content.feeds:
+        feed_page = f"{catalog.FEEDS_URI}/{feed.id}/index.md"
+        feed_items = sorted(by_feed[feed.id], key=catalog.sort_key, reverse=True)
+        rows = _listing(feed_items, feed_page)
+        for row, entry in zip(rows, feed_items, strict=True):
+            row["author"] = authors.get(entry.id, "")
+        for path, chunk, pager in paginate(feed_page, f"{catalog.FEEDS_URI}/{feed.id}", rows):
+            text = _render("feed.md.j2", feed=feed, entries=chunk, pager=pager)
+            if path != feed_page:
+                text = front_matter(_LATER_PAGE, text)
+            out.pages.append(OutPage(path=path, text=text, in_nav=False))
+        feed_rows.append(
+            {
+                "title": feed.title,
+                "href": href(feeds_index, feed_page),
+                "count": len(feed_items),
+                "licence": feed.licence,
+            }
+        )
+    out.pages.append(OutPage(path=feeds_index, text=_render("feeds_index.md.j2", feeds=feed_rows)))
+
+    tags_index = f"{catalog.TAGS_URI}/index.md"
+    tag_rows = []
+    for rule in content.taxonomy.tags:
+        tag_page = f"{catalog.TAGS_URI}/{rule.id}.md"
+        tagged = tags.entries_with(rule.id, entries)
+        listing = _listing(tagged, tag_page)
+        for path, chunk, pager in paginate(tag_page, f"{catalog.TAGS_URI}/{rule.id}", listing):
+            out.pages.append(
+                OutPage(
+                    path=path,
+                    text=front_matter(
+                        {"title": rule.label, "description": rule.description}
+                        | ({} if path == tag_page else _LATER_PAGE),
+                        _render(
+                            "tag.md.j2",
+                            tag=rule,
+                            entries=chunk,
+                            total=len(tagged),
+                            pager=pager,
+                            # The tag's feeds sit beside its first page (themes/<id>/).
+                            feeds_href="" if path == tag_page else "../../",
+                        ),
+                    ),
+                    in_nav=False,
+                )
+            )
+        tag_rows.append(
+            {
+                "id": rule.id,
+                "label": rule.label,
+                "description": rule.description,
+                "count": len(tagged),
+                "href": href(tags_index, tag_page),
+            }
+        )
+    out.pages.append(OutPage(path=tags_index, text=_render("tags_index.md.j2", tags=tag_rows)))
+
+    latest = None
+    if posts:
+        latest = {
+            "title": posts[0].title,
+            "summary": posts[0].summary,
+            "date": posts[0].date,
+            "href": catalog.post_page(posts[0].slug),
+        }
+    recent = sorted(
+        (e for e in entries if e.kind is Kind.FEED_ITEM), key=catalog.sort_key, reverse=True
+    )[:5]
+    featured = [
+        {"title": p.title, "date": p.date, "href": catalog.post_page(p.slug)}
+        for p in posts
+        if p.featured
+    ]
+    home_tags = [dict(row, href=f"{catalog.TAGS_URI}/{row['id']}.md") for row in tag_rows]
+    out.pages.append(
+        OutPage(
+            path="index.md",
+            text=front_matter(
+                {"title": "Accueil", "hide": ["navigation", "toc"]},
+                _render(
+                    "home.md.j2",
+                    latest=latest,
+                    featured=featured,
+                    recent=_listing(recent, "index.md"),
+                    tags=home_tags,
+                ),
+            ),
+        )
+    )
+    return out

@@ -1,0 +1,55 @@
+"""Write generated pages to a folder, touching only files whose bytes changed."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from generator.models import OutPage
+from generator.veille.archive import write_many
+
+
+def write_pages(pages: Iterable[OutPage], out_dir: Path, *, prune: bool = True) -> tuple[int, int]:
+    """Write ``pages`` under ``out_dir``.
+
+    Unchanged files keep their modification time, so watchers and caches downstream
+    see only real changes. With ``prune``, files left from an earlier run that are no
+    longer generated are removed.
+
+    Returns:
+        ``(written, unchanged)`` counts.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = unchanged = 0
+    expected: set[Path] = set()
+    texts: dict[Path, str] = {}
+    for page in pages:
+        target = out_dir / page.path
+        expected.add(target)
+        if page.text is not None:
+            texts[target] = page.text
+            continue
+        if page.source is not None:
+            changed = not (
+                target.is_file()
+                and target.stat().st_size == page.source.stat().st_size
+                and target.read_bytes() == page.source.read_bytes()
+            )
+            if changed:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(page.source, target)
+            written += changed
+            unchanged += not changed
+    # A cache rebuilt from content/: atomic replacement (MkDocs never reads half a file),
+    # but no flush to disk.
+    changed_texts = len(write_many(texts, durable=False))
+    written += changed_texts
+    unchanged += len(texts) - changed_texts
+    if prune:
+        for path in sorted(out_dir.rglob("*"), reverse=True):
+            if path.is_file() and path not in expected:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    return written, unchanged

@@ -1,0 +1,1 @@
+"""What publishing adds: site settings, headers and CSP, redirects, share metadata, e-mail."""

@@ -1,0 +1,1 @@
+"""One vocabulary of themes for all content: rules, tagging, the catalog, evaluation."""

@@ -1,0 +1,262 @@
+"""One list of everything the site publishes, and the tags each entry gets.
+
+Infolettres, feed items and knowledge-base pages become :class:`Entry` values with the
+same shape, so that tagging, tag pages and the CLI treat them alike. The links between
+entries and tags live in a :class:`TagIndex`, not on the entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from generator.models import Content, FeedItem, Kind, Post, TagDecision, Taxonomy
+from generator.parallel import map_forked
+from generator.themes.tagger import Document, assigned, decide, pack_decisions, unpack_decisions
+
+POSTS_URI = "infolettre/posts"
+KB_URI = "connaissances"
+FEEDS_URI = "veille"
+TAGS_URI = "themes"
+
+KIND_LABELS = {
+    Kind.INFOLETTRE: "Infolettre",
+    Kind.FEED_ITEM: "Veille",
+    Kind.KB_PAGE: "Base de connaissances",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entry:
+    """Anything published, as listings and the tagger see it."""
+
+    id: str
+    kind: Kind
+    title: str
+    date: datetime | None
+    summary: str
+    body: str
+    source: str
+    page: str
+    """Path of its page relative to the docs root."""
+    editor_tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    forced: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
+    source_tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class TagIndex:
+    """Which entry has which vocabulary tag, and why."""
+
+    decisions: Mapping[str, tuple[TagDecision, ...]]
+
+    def tags_of(self, entry_id: str) -> tuple[str, ...]:
+        """Vocabulary tags assigned to an entry."""
+        return assigned(self.decisions.get(entry_id, ()))
+
+    def entries_with(self, tag_id: str, entries: list[Entry]) -> list[Entry]:
+        """Entries carrying ``tag_id``, newest first (undated last)."""
+        found = [e for e in entries if tag_id in self.tags_of(e.id)]
+        return sorted(found, key=sort_key, reverse=True)
+
+
+def sort_key(entry: Entry) -> tuple[int, float]:
+    """Newest first with ``reverse=True``; undated entries go last."""
+    return (1, entry.date.timestamp()) if entry.date else (0, 0.0)
+
+
+def post_page(slug: str) -> str:
+    """Docs path of an infolettre post."""
+    return f"{POSTS_URI}/{slug}/index.md"
+
+
+def item_page(feed_id: str, slug: str) -> str:
+    """Docs path of a feed item's page."""
+    return f"{FEEDS_URI}/{feed_id}/{slug}.md"
+
+
+def kb_page(slug: str) -> str:
+    """Docs path of a knowledge-base page."""
+    return f"{KB_URI}/{slug}.md"
+
+
+def visible_posts(
+    content: Content, *, now: datetime, include_drafts: bool = False
+) -> tuple[Post, ...]:
+    """Posts to publish, newest first: drafts and future-dated posts wait, as in Hugo."""
+    posts = [p for p in content.posts if include_drafts or (not p.draft and p.date <= now)]
+    return tuple(sorted(posts, key=lambda p: p.date, reverse=True))
+
+
+def listing_date(item: FeedItem) -> datetime:
+    """The date an item is listed under: a date later than the day we first saw the item
+    (a feed's clock or typo) would pin it to the top, so it is listed when first seen."""
+    if item.first_seen is not None and item.published > item.first_seen:
+        return item.first_seen
+    return item.published
+
+
+def build_entries(content: Content) -> list[Entry]:
+    """Every entry of the content; callers drop unpublished posts first (visible_posts)."""
+    feeds = {feed.id: feed for feed in content.feeds}
+    entries: list[Entry] = []
+    for post in content.posts:
+        entries.append(
+            Entry(
+                id=post.item_id,
+                kind=Kind.INFOLETTRE,
+                title=post.title,
+                date=post.date,
+                summary=post.summary,
+                body=post.body,
+                source="Infolettre",
+                page=post_page(post.slug),
+                editor_tags=post.tags,
+                categories=post.categories,
+                forced=post.forced_tags,
+                forbidden=post.forbidden_tags,
+            )
+        )
+    for item in content.items:
+        feed = feeds[item.feed_id]
+        entries.append(
+            Entry(
+                id=item.item_id,
+                kind=Kind.FEED_ITEM,
+                title=item.title,
+                date=listing_date(item),
+                summary=item.summary,
+                body=item.content_html,
+                source=feed.title,
+                page=item_page(item.feed_id, item.slug),
+                categories=item.categories,
+                forced=item.forced_tags,
+                forbidden=item.forbidden_tags,
+                source_tags=feed.tags,
+            )
+        )
+    for page in content.kb_pages:
+        entries.append(
+            Entry(
+                id=page.item_id,
+                kind=Kind.KB_PAGE,
+                title=page.title,
+                date=page.date,
+                summary=page.summary,
+                body=page.body,
+                source=page.source or "Base de connaissances",
+                page=kb_page(page.slug),
+                editor_tags=page.tags,
+                forced=page.forced_tags,
+                forbidden=page.forbidden_tags,
+            )
+        )
+    return entries
+
+
+def document(entry: Entry) -> Document:
+    """The text of an entry as the tagger reads it."""
+    return Document(
+        title=entry.title,
+        summary=entry.summary,
+        body=entry.body,
+        categories=entry.categories,
+        published=entry.date,
+    )
+
+
+@dataclass(kw_only=True)
+class DecisionMemo:
+    """Tag decisions of an earlier build, by the digest of what they were decided on.
+
+    The tagger is the dearest part of a build after MkDocs itself; an item whose text,
+    editor's choices and vocabulary are unchanged gets the same decisions. The digest
+    does not cover the tagger's code: whoever keeps a memo across builds drops it when
+    the code changes (:mod:`generator.pages.build_cache` does).
+    """
+
+    known: Mapping[str, tuple[TagDecision, ...]] = field(default_factory=dict)
+    """Decisions read from the last build."""
+    used: dict[str, tuple[TagDecision, ...]] = field(default_factory=dict)
+    """Decisions this build used or made: what to keep for the next one."""
+
+
+def _decision_key(vocabulary: str, entry: Entry, forced: tuple[str, ...]) -> str:
+    parts = (
+        vocabulary,
+        entry.title,
+        entry.summary,
+        entry.body,
+        "\x1f".join(entry.categories),
+        entry.date.isoformat() if entry.date else "",
+        "\x1f".join(forced),
+        "\x1f".join(entry.forbidden),
+        "\x1f".join(entry.source_tags),
+    )
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\x1e")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class _Job:
+    taxonomy: Taxonomy
+    document: Document
+    forced: tuple[str, ...]
+    forbidden: tuple[str, ...]
+    source_tags: tuple[str, ...]
+
+
+def _decide(job: _Job) -> tuple[TagDecision, ...]:
+    return decide(
+        job.taxonomy,
+        job.document,
+        forced=job.forced,
+        forbidden=job.forbidden,
+        source_tags=job.source_tags,
+    )
+
+
+def tag_entries(
+    content: Content,
+    entries: list[Entry],
+    *,
+    memo: DecisionMemo | None = None,
+    processes: int | None = None,
+) -> TagIndex:
+    """Run the tagger on every entry (or take its decisions from ``memo``).
+
+    Entries to decide are spread over ``processes`` processes (default: the machine's
+    cores) when there are enough of them (:mod:`generator.parallel`).
+    """
+    vocabulary = repr(content.taxonomy) if memo is not None else ""
+    decisions: dict[str, tuple[TagDecision, ...]] = {}
+    keys: dict[str, str] = {}
+    jobs: list[_Job] = []
+    pending: list[str] = []
+    for entry in entries:
+        forced = entry.forced + tuple(t for t in entry.editor_tags if content.taxonomy.get(t))
+        if memo is not None:
+            key = keys[entry.id] = _decision_key(vocabulary, entry, forced)
+            found = memo.used.get(key) or memo.known.get(key)
+            if found is not None:
+                memo.used[key] = decisions[entry.id] = found
+                continue
+        pending.append(entry.id)
+        jobs.append(
+            _Job(content.taxonomy, document(entry), forced, entry.forbidden, entry.source_tags)
+        )
+    found_all = map_forked(
+        _decide, jobs, processes=processes, pack=pack_decisions, unpack=unpack_decisions
+    )
+    for entry_id, found in zip(pending, found_all, strict=True):
+        decisions[entry_id] = found
+        if memo is not None:
+            memo.used[keys[entry_id]] = found
+    ordered = {entry.id: decisions[entry.id] for entry in entries}
+    return TagIndex(decisions=ordered)

@@ -1,0 +1,1 @@
+"""The veille: feeds followed, fetched, parsed, sanitized and archived for ever."""
