@@ -412,7 +412,8 @@ def _eml(
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     # A boundary from the content rather than a random one: the same edition, the same bytes.
     message.set_boundary("=_infolettre_" + hashlib.sha256(html.encode("utf-8")).hexdigest()[:24])
-    message["Subject"] = subject
+    # One line: a header holds no line break, Unicode's (U+2028, U+0085…) included.
+    message["Subject"] = " ".join(subject.split())
     message["From"] = settings.sender
     message["To"] = settings.recipient
     message["Date"] = format_datetime(now)
