@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from generator.content.slugs import distinct_slug
 from generator.errors import ContentError
+from generator.files import write_atomic
 from generator.models import FeedConfig, FeedItem
 from generator.veille.archive import (
     identity,
@@ -20,7 +21,6 @@ from generator.veille.archive import (
     item_to_text,
     merge,
     read_feed_archive,
-    write_atomic,
 )
 from generator.veille.ingest import ingest_snapshot
 

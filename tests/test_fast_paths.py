@@ -12,9 +12,9 @@ import yaml
 
 from generator.content import frontmatter, yaml_dump
 from generator.errors import ContentError
+from generator.files import write_many
 from generator.pages.build import href
 from generator.veille import archive
-from generator.veille.archive import write_many
 from generator.veille.sanitize import clean_html, resolve_url, sort_attributes
 
 from .conftest import FIXTURES

@@ -13,8 +13,9 @@ from pathlib import Path
 from generator.content.dates import parse_date
 from generator.content.loader import load_content, read_text
 from generator.errors import ContentError, GeneratorError
+from generator.files import write_atomic
 from generator.models import FeedConfig
-from generator.veille.archive import MergeReport, write_atomic
+from generator.veille.archive import MergeReport
 from generator.veille.dump import parse_dump
 from generator.veille.feeds_config import parse_feeds
 from generator.veille.importers import dump_items, letter_item, read_letter, store

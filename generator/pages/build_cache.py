@@ -34,6 +34,7 @@ from typing import Any
 
 from generator.content.loader import load_content
 from generator.errors import ContentError
+from generator.files import write_many
 from generator.models import Content, Hit, TagDecision
 from generator.pages import feeds_out
 from generator.pages.build import generate
@@ -41,7 +42,6 @@ from generator.pages.output import write_pages
 from generator.parallel import Background
 from generator.themes import catalog
 from generator.themes.catalog import DecisionMemo
-from generator.veille.archive import write_many
 
 MANIFEST_NAME = "manifest.json"
 TAGS_NAME = "tags.json"

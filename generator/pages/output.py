@@ -6,8 +6,8 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from generator.files import write_many
 from generator.models import OutPage
-from generator.veille.archive import write_many
 
 
 def write_pages(pages: Iterable[OutPage], out_dir: Path, *, prune: bool = True) -> tuple[int, int]:

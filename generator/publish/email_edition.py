@@ -39,12 +39,12 @@ from pymdownx import emoji
 from generator.content.dates import format_french
 from generator.content.shortcodes import convert
 from generator.errors import PublishingError
+from generator.files import write_atomic
 from generator.html_text import html_to_text
 from generator.models import Post
 from generator.pages.build import demote_headings, md
 from generator.publish.site_config import SiteConfig
 from generator.publish.subscription import URL_PATH as SUBSCRIPTION_URL_PATH
-from generator.veille.archive import write_atomic
 
 POSTS_URL_DIR = "infolettre"
 """Posts are published at ``infolettre/<slug>/`` (the Hugo address, kept by the blog)."""

@@ -4,7 +4,7 @@ Two runs at once would each read ``state.json``, then write it back without the 
 feeds: the second run fails at once, naming the lock file, while the first holds it (an
 advisory ``flock``, released by the system when its holder ends, killed or not: a stale
 lock cannot block anyone). A run killed while writing leaves the temporary files of
-:func:`generator.veille.archive.write_many` (``.<name>.<random>.tmp``): the next run removes them
+:func:`generator.files.write_many` (``.<name>.<random>.tmp``): the next run removes them
 once it holds the lock, so that it cannot remove a running writer's files.
 """
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from generator.content.loader import ARCHIVE_DIR
 from generator.errors import ContentError
-from generator.veille.archive import write_atomic
+from generator.files import write_atomic
 
 STATE_FILE = "state.json"
 _KEYS = ("last_success", "last_error", "last_status", "etag", "last_modified")

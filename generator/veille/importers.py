@@ -24,16 +24,10 @@ from generator.content.dates import PARIS, paris_day, parse_french_date
 from generator.content.loader import ARCHIVE_DIR
 from generator.content.slugs import fold, item_slug
 from generator.errors import GeneratorError
+from generator.files import write_many
 from generator.html_text import html_to_line
 from generator.models import FeedConfig, FeedItem
-from generator.veille.archive import (
-    MergeReport,
-    identity,
-    item_to_text,
-    merge,
-    read_feed_archive,
-    write_many,
-)
+from generator.veille.archive import MergeReport, identity, item_to_text, merge, read_feed_archive
 from generator.veille.archive_lock import locked, remove_leftovers
 from generator.veille.dump import DumpArticle
 from generator.veille.sanitize import (

@@ -11,10 +11,11 @@ from typing import Protocol, TextIO
 
 from generator.content.loader import ARCHIVE_DIR
 from generator.errors import FeedError
+from generator.files import write_many
 from generator.models import FeedConfig
 from generator.parallel import map_forked
 from generator.progress import Progress
-from generator.veille.archive import MergeReport, item_to_text, merge, read_feed_archive, write_many
+from generator.veille.archive import MergeReport, item_to_text, merge, read_feed_archive
 from generator.veille.archive_lock import locked, remove_leftovers
 from generator.veille.feed_state import FeedState, load_state, save_state, state_path
 from generator.veille.feedreader import ParsedFeed, read_feed
