@@ -10,7 +10,7 @@ ADDR   ?= localhost:8000
 # Material prints a long end-of-life notice on every build; the project knows.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build test lint browser ingest clean
+.PHONY: install serve build test test-fast lint browser ingest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ browser:
 
 test: lint browser
 	$(BIN)/pytest
+
+# The same tests but the slow end-to-end ones (marker `slow`), for a quick check while
+# editing; `make test` (and CI) runs them all.
+test-fast: install
+	$(BIN)/pytest -m "not slow"
 
 ingest: install
 	$(BIN)/python -m generator ingest --offline

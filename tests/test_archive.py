@@ -175,7 +175,7 @@ def test_interrupted_write_leaves_the_file_as_it_was(
     def fail(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("generator.veille.archive.os.replace", fail)
+    monkeypatch.setattr("generator.files.os.replace", fail)
     with pytest.raises(KeyboardInterrupt):
         write_atomic(target, "après")
     assert target.read_text(encoding="utf-8") == "avant"

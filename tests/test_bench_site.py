@@ -34,6 +34,7 @@ STAGES = (
 )
 
 
+@pytest.mark.slow
 def test_a_tiny_benchmark_prints_every_stage() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "generator", "bench", "--items", "10", "--posts", "1", "--serve"],

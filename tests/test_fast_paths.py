@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 import yaml
 
+from generator import files
 from generator.content import frontmatter, yaml_dump
 from generator.errors import ContentError
 from generator.files import write_many
 from generator.pages.build import href
-from generator.veille import archive
 from generator.veille.sanitize import clean_html, resolve_url, sort_attributes
 
 from .conftest import FIXTURES
@@ -38,8 +38,8 @@ def test_write_many_writes_changed_files_and_leaves_the_others(tmp_path: Path) -
 def test_a_batch_is_flushed_to_disk_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     syncs: list[str] = []
     fsyncs: list[int] = []
-    monkeypatch.setattr(archive.os, "sync", lambda: syncs.append("sync"))
-    monkeypatch.setattr(archive.os, "fsync", lambda fd: fsyncs.append(fd))
+    monkeypatch.setattr(files.os, "sync", lambda: syncs.append("sync"))
+    monkeypatch.setattr(files.os, "fsync", lambda fd: fsyncs.append(fd))
     write_many({tmp_path / f"{n}.md": str(n) for n in range(50)})
     assert syncs == ["sync"] and fsyncs == []
     write_many({tmp_path / "seul.md": "un"})
@@ -63,7 +63,7 @@ def test_an_interrupted_batch_leaves_every_file_whole(
         done.append(source)
         real_replace(source, target)
 
-    monkeypatch.setattr(archive.os, "replace", replace_twice)
+    monkeypatch.setattr(files.os, "replace", replace_twice)
     with pytest.raises(KeyboardInterrupt):
         write_many(dict.fromkeys(paths, "après"))
     assert [p.read_text(encoding="utf-8") for p in paths] == ["après"] * 2 + ["avant"] * 2

@@ -82,6 +82,7 @@ def _temporary(content: Path) -> list[Path]:
     return sorted((content / "archive").rglob("*.tmp"))
 
 
+@pytest.mark.slow
 def test_killed_ingestions_end_as_a_clean_run(tmp_path: Path, server: RawServer) -> None:
     clean = _content(tmp_path / "clean", server)
     started = time.monotonic()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -125,20 +126,27 @@ def test_tagging_in_two_processes_gives_the_same_decisions() -> None:
     assert any(spread.tags_of(entry.id) for entry in entries)
 
 
+def _wait_for(path: Path, timeout: float = 30.0) -> None:
+    """Wait until ``path`` exists, at most ``timeout`` seconds (then fail)."""
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{path} absent après {timeout} s")
+        time.sleep(0.005)
+
+
 def test_a_background_call_runs_in_a_child_while_this_process_goes_on(tmp_path: Path) -> None:
     started = tmp_path / "started"
     go_on = tmp_path / "go-on"
 
     def call() -> int:
         started.touch()
-        while not go_on.exists():  # only this process can let it finish
-            pass
+        _wait_for(go_on)  # only this process can let it finish
         return os.getpid()
 
     job = parallel.Background(call)
     assert job.forked
-    while not started.exists():
-        pass
+    _wait_for(started)
     # The child waits for this process: the call really runs beside it.
     go_on.touch()
     pid = job.result()
