@@ -31,7 +31,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from generator.content.loader import load_posts, load_taxonomy, read_text
+from generator.content.loader import load_feeds, load_posts, load_taxonomy
 from generator.errors import GeneratorError
 from generator.models import Content
 from generator.publish.netlify_headers import headers_from_inline
@@ -41,7 +41,6 @@ from generator.publish.site_config import PublicationSettings, publication_setti
 from generator.publish.site_inline import PageScanner
 from generator.publish.subscription import subscription_page
 from generator.themes import catalog
-from generator.veille.feeds_config import parse_feeds
 
 from .theme_scripts import depth_of, template_scripts
 
@@ -56,9 +55,9 @@ class PublicationConfig(base.Config):
 
     enabled = c.Type(bool, default=True)
     """Turn the plugin off: no subscription page, preview metadata or Netlify files."""
-    content_dir = c.Type(str, default="content")
-    """The editors' content folder, relative to ``mkdocs.yml`` (the same as the
-    ``infolettre`` plugin's)."""
+    content_dir = c.Optional(c.Type(str))
+    """The editors' content folder, relative to ``mkdocs.yml``: by default the
+    ``infolettre`` plugin's (``content`` without it); set to another folder, an error."""
     share_meta = c.Type(bool, default=True)
     """Add Open Graph and Twitter card metadata to every page (needs ``site_url``)."""
     netlify = c.Type(bool, default=True)
@@ -98,8 +97,7 @@ class PublicationPlugin(BasePlugin[PublicationConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
-        root = Path(config.config_file_path).resolve().parent
-        self.content_dir = (root / self.config.content_dir).resolve()
+        self.content_dir = self._content_dir(config)
         # The French 404 page: our templates come before the theme's, after a custom_dir
         # of the site's own (which keeps the last word).
         position = 1 if config.theme.custom_dir else 0
@@ -116,17 +114,27 @@ class PublicationPlugin(BasePlugin[PublicationConfig]):
             )
         return config
 
+    def _content_dir(self, config: MkDocsConfig) -> Path:
+        """One content folder for every plugin: the ``infolettre`` plugin's."""
+        root = Path(config.config_file_path).resolve().parent
+        generator = config.plugins.get("infolettre")
+        shared = getattr(getattr(generator, "config", None), "content_dir", None)
+        folder = (root / str(shared or "content")).resolve()
+        own = self.config.content_dir
+        if own is not None and (root / own).resolve() != folder:
+            raise PluginError(
+                f"publication.content_dir (« {own} ») diffère du dossier de contenu du "
+                f"plugin infolettre (« {shared or 'content'} ») : un seul dossier de contenu "
+                "pour tout le site ; retirez l'option de publication"
+            )
+        return folder
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.content_dir is None:
             return None
         try:
             taxonomy = load_taxonomy(self.content_dir)
-            feeds_path = self.content_dir / "feeds.yml"
-            sources = (
-                parse_feeds(read_text(feeds_path), feeds_path, content_root=self.content_dir)
-                if feeds_path.is_file()
-                else ()
-            )
+            sources = load_feeds(self.content_dir)
         except GeneratorError as err:
             raise PluginError(str(err)) from err
         page = subscription_page(

@@ -17,7 +17,7 @@ from generator.cli.benchmarks import add_commands as add_bench_commands
 from generator.cli.demos import add_commands as add_demo_commands
 from generator.cli.email_edition import add_commands as add_email_commands
 from generator.cli.importing import add_commands as add_import_commands
-from generator.content.loader import load_content, read_text
+from generator.content.loader import load_content, load_feeds, read_text
 from generator.errors import ContentError, GeneratorError
 from generator.models import Content, FeedConfig, Kind
 from generator.pages.build import generate
@@ -25,7 +25,6 @@ from generator.pages.output import write_pages
 from generator.themes import catalog
 from generator.themes.evaluation import parse_gold, predict, score, split_of, table
 from generator.themes.taxonomy import REQUIRED_TAGS
-from generator.veille.feeds_config import parse_feeds
 from generator.veille.ingest import FeedResult, ingest_feeds
 
 
@@ -159,9 +158,7 @@ def _load_feeds(content_root: Path) -> tuple[Path, tuple[FeedConfig, ...]]:
     root = content_root.resolve()
     if not root.is_dir():
         raise ContentError(root, "dossier de contenu introuvable")
-    path = root / "feeds.yml"
-    feeds = parse_feeds(read_text(path), path, content_root=root) if path.is_file() else ()
-    return root, feeds
+    return root, load_feeds(root)
 
 
 def _run_time() -> datetime:

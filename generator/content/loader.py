@@ -13,13 +13,16 @@ Layout::
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from generator.content import frontmatter
 from generator.content.kb import parse_kb_page
 from generator.content.posts import parse_post
 from generator.errors import ContentError
-from generator.models import Asset, Content, KbPage, Post, Taxonomy
+from generator.models import Asset, Content, FeedConfig, KbPage, Post, Taxonomy
 from generator.themes.taxonomy import parse_taxonomy
 from generator.veille.archive import read_archives
 from generator.veille.feeds_config import parse_feeds
@@ -27,6 +30,38 @@ from generator.veille.feeds_config import parse_feeds
 POSTS_DIR = "infolettre"
 KB_DIR = "connaissances"
 ARCHIVE_DIR = "archive"
+
+_T = TypeVar("_T")
+_MEMO: dict[tuple[str, Path], tuple[Hashable, Any]] = {}
+
+
+def _memo(kind: str, path: Path, signature: Hashable, load: Callable[[], _T]) -> _T:
+    """``load()``, or what it gave last time for ``(kind, path)`` with the same signature.
+
+    The plugins of one build (and one ``mkdocs serve`` rebuild after another) read the
+    same files: each is parsed once while its signature (sizes, modification times and
+    inodes of what it is read from) stays the same. Only immutable values are kept.
+    """
+    key = (kind, path)
+    cached = _MEMO.get(key)
+    if cached is not None and cached[0] == signature:
+        value: _T = cached[1]
+        return value
+    value = load()
+    _MEMO[key] = (signature, value)
+    return value
+
+
+def _signature(paths: list[Path]) -> tuple[tuple[str, int, int, int], ...]:
+    """What says that files changed: each one's path, size, modification time and inode."""
+    found = []
+    for path in paths:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        found.append((str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino))
+    return tuple(found)
 
 
 def read_text(path: Path) -> str:
@@ -39,11 +74,17 @@ def read_text(path: Path) -> str:
 
 
 def load_posts(root: Path) -> list[Post]:
-    """Read every page bundle under ``root/infolettre``."""
-    posts: list[Post] = []
+    """Read every page bundle under ``root/infolettre`` (parsed again only when one of
+    its files changed, see :func:`_memo`)."""
     folder = root / POSTS_DIR
     if not folder.is_dir():
-        return posts
+        return []
+    files = sorted(path for path in folder.rglob("*") if path.is_file())
+    return list(_memo("posts", folder.resolve(), _signature(files), lambda: _read_posts(folder)))
+
+
+def _read_posts(folder: Path) -> tuple[Post, ...]:
+    posts: list[Post] = []
     for index in sorted(folder.glob("*/index.md")):
         bundle = index.parent
         assets = tuple(
@@ -52,7 +93,7 @@ def load_posts(root: Path) -> list[Post]:
             if path.is_file() and path.name != "index.md" and not path.name.startswith(".")
         )
         posts.append(parse_post(read_text(index), index, slug=bundle.name, assets=assets))
-    return posts
+    return tuple(posts)
 
 
 def load_kb_pages(root: Path) -> list[KbPage]:
@@ -78,11 +119,34 @@ def load_authors(root: Path) -> tuple[str, ...]:
 
 
 def load_taxonomy(root: Path) -> Taxonomy:
-    """Read ``taxonomy.yml``."""
+    """Read ``taxonomy.yml`` (once while it does not change, see :func:`_memo`)."""
     path = root / "taxonomy.yml"
     if not path.is_file():
         raise ContentError(path, "fichier du vocabulaire des thèmes introuvable")
-    return parse_taxonomy(read_text(path), path)
+    return _memo(
+        "taxonomy",
+        path.resolve(),
+        _signature([path]),
+        lambda: parse_taxonomy(read_text(path), path),
+    )
+
+
+def load_feeds(root: Path) -> tuple[FeedConfig, ...]:
+    """Read ``feeds.yml`` (none when absent; once while it does not change and the
+    snapshots it names are there, see :func:`_memo`)."""
+    path = root / "feeds.yml"
+    if not path.is_file():
+        return ()
+    signature = (_signature([path]), root.resolve())
+
+    def parse() -> tuple[FeedConfig, ...]:
+        return parse_feeds(read_text(path), path, content_root=root)
+
+    feeds = _memo("feeds", path.resolve(), signature, parse)
+    if all(feed.snapshot is None or feed.snapshot.is_file() for feed in feeds):
+        return feeds
+    _MEMO.pop(("feeds", path.resolve()), None)
+    return _memo("feeds", path.resolve(), signature, parse)  # names the missing file
 
 
 def load_content(root: Path) -> Content:
@@ -94,12 +158,7 @@ def load_content(root: Path) -> Content:
     root = root.resolve()
     if not root.is_dir():
         raise ContentError(root, "dossier de contenu introuvable")
-    feeds_path = root / "feeds.yml"
-    feeds = (
-        parse_feeds(read_text(feeds_path), feeds_path, content_root=root)
-        if feeds_path.is_file()
-        else ()
-    )
+    feeds = load_feeds(root)
     items = read_archives(root / ARCHIVE_DIR, feeds)
     return Content(
         root=root,
