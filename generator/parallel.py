@@ -23,6 +23,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import fields
 from typing import Any, Generic, TypeVar, cast
 
+# One count of cores for the whole project (re-exported: callers use parallel.cpu_count).
+from generator.machine import cpu_count as cpu_count
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -32,13 +35,6 @@ MIN_ITEMS_PER_PROCESS = 250
 # What the forked children inherit: set just before the fork, cleared just after.
 _work: Sequence[Any] = ()
 _function: Callable[[Any], Any] | None = None
-
-
-def cpu_count() -> int:
-    """Cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def can_fork() -> bool:

@@ -23,7 +23,7 @@ def test_imported_modules_absolute_relative_and_nested() -> None:
     source = """
 import numpy as np
 import demos._support.cli
-from generator.demo import machine
+from generator import machine
 from . import helper
 from .helper import area
 from .. import _shared
@@ -36,8 +36,8 @@ def later():
     assert {
         "numpy",
         "demos._support.cli",
-        "generator.demo",
-        "generator.demo.machine",
+        "generator",
+        "generator.machine",
         "demos.tiny",
         "demos.tiny.helper",
         "demos.tiny.helper.area",
@@ -69,7 +69,7 @@ def _source(**change: object) -> str:
         "name": "tiny",
         "files": {
             "demos/tiny/__init__.py": sha256_hex(b"A"),
-            "generator/demo/machine.py": "b" * 64,
+            "generator/machine.py": "b" * 64,
         },
         "params": {"seed": 0, "epochs": 10},
         "quick": False,
@@ -85,13 +85,13 @@ def _source(**change: object) -> str:
         {
             "files": {
                 "demos/tiny/__init__.py": sha256_hex(b"A"),
-                "generator/demo/machine.py": "c" * 64,
+                "generator/machine.py": "c" * 64,
             }
         },
         {
             "files": {
                 "demos/tiny/__init__.py": sha256_hex(b"A"),
-                "generator/demo/machine.py": "b" * 64,
+                "generator/machine.py": "b" * 64,
                 "demos/tiny/extra.py": "d" * 64,
             }
         },
@@ -136,14 +136,13 @@ def test_source_files_follow_local_imports_transitively(tmp_path: Path) -> None:
         f"{PACKAGE}/tiny/__init__.py",
         f"{PACKAGE}/tiny/__main__.py",
         f"{PACKAGE}/tiny/helper.py",
-        # tiny imports demos._support (cli, outputs) which imports generator.demo.machine.
+        # tiny imports demos._support (cli, outputs) which imports generator.machine.
         "demos/__init__.py",
         "demos/_support/__init__.py",
         "demos/_support/cli.py",
         "demos/_support/outputs.py",
         "generator/__init__.py",
-        "generator/demo/__init__.py",
-        "generator/demo/machine.py",
+        "generator/machine.py",
     }
     helper = package / "tiny" / "helper.py"
     assert files[f"{PACKAGE}/tiny/helper.py"] == sha256_hex(helper.read_bytes())

@@ -11,7 +11,7 @@ import pytest
 from demos._support import backend
 from demos._support.cli import parse_args, parse_value
 from demos._support.outputs import Figure, Provenance, Table, write_results
-from generator.demo import machine
+from generator import machine
 
 DEFAULTS = {"epochs": 10, "rate": 0.5, "name": "a", "sizes": [1, 2]}
 

@@ -7,7 +7,7 @@ from types import ModuleType
 
 import numpy as np
 
-from generator.demo import machine
+from generator import machine
 
 NO_GPU_NOTE = "Aucun GPU utilisable sur cette machine : calcul sur le CPU avec NumPy."
 

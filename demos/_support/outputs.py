@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from generator.demo import machine
+from generator import machine
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from demos._support import backend
 from demos._support.cli import parse_args
 from demos._support.outputs import Provenance, write_results
-from generator.demo import machine
+from generator import machine
 
 from . import PARAMS, report
 from .plots import write_figures

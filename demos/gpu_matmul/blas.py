@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from generator.demo import machine
+from generator import machine
 
 #: Environment variables that set a BLAS library's threads, by precedence.
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")

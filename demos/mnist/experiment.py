@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from demos._support.backend import Backend
-from generator.demo import machine
+from generator import machine
 
 from . import layout
 from . import network as nw

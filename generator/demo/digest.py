@@ -72,8 +72,8 @@ def result_digest(*, source: str, versions: Mapping[str, str], device: str) -> s
 
     Args:
         source: The :func:`source_digest`.
-        versions: ``generator.demo.machine.library_versions()``.
-        device: ``generator.demo.machine.device_description()``.
+        versions: ``generator.machine.library_versions()``.
+        device: ``generator.machine.device_description()``.
 
     Returns:
         A SHA-256 in hexadecimal.

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from generator.demo import machine
+from generator import machine
 from generator.demo.digest import result_digest, source_digest
 from generator.demo.directive import RunRequest
 from generator.demo.errors import DemoError, DemoRunError
@@ -61,7 +61,7 @@ class Machine:
 
     @classmethod
     def here(cls) -> Machine:
-        """This machine (``generator.demo.machine``)."""
+        """This machine (``generator.machine``)."""
         return cls(versions=machine.library_versions(), device=machine.device_description())
 
 
