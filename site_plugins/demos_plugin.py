@@ -1,7 +1,7 @@
 """MkDocs plugin ``demos``: run the build-time demos and put their results in the pages.
 
-All the work is in :mod:`generator` (``demo_directive``, ``demo_runner``,
-``demo_render``); the hooks only resolve paths and call it:
+All the work is in :mod:`generator.demo` (the site's policy in
+:mod:`generator.demo.site`); the hooks only resolve paths and call it:
 
 - ``on_files`` finds the ``{{< demo … >}}`` directives in every page, obtains each
   distinct run once (from the cache, a frozen result, or by running the demo), and adds
@@ -16,7 +16,6 @@ disk. With ``enabled: false`` nothing runs and each directive shows a notice ins
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,28 +28,21 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.demo.directive import ON_ERROR_CHOICES, DemoDirective, RunRequest, find_directives
-from generator.demo.errors import DemoError, DemoRunError
 from generator.demo.render import (
     Shown,
-    available_items,
-    french_date,
-    french_seconds,
-    missing_items,
     render_directive,
     render_disabled,
     replace_directives,
 )
-from generator.demo.runner import DemoProject, Outcome, keep_last, obtain, project_at
-from generator.errors import ContentError
+from generator.demo.runner import DemoProject, Outcome, project_at
+from generator.demo.site import obtain_for_pages, site_folder
+from generator.errors import ContentError, GeneratorError
 
 # Named for the plugin, so that its lines read "demos: démo mnist : en cache (…)".
 log = get_plugin_logger("demos")
 
 REQUIRED_EXTENSIONS = ("admonition", "md_in_html", "tables")
 """Markdown extensions the rendered directives use."""
-
-SITE_FOLDER = "demos"
-"""Where the figures go in the site: ``demos/<name>/<digest>/<file>``."""
 
 
 class DemosConfig(base.Config):
@@ -152,18 +144,20 @@ class DemosPlugin(BasePlugin[DemosConfig]):
             return None
         added: set[str] = set()
         for request, uses in runs.items():
-            outcome = self._outcome(self.project, request, uses)
+            try:
+                outcome = obtain_for_pages(
+                    self.project,
+                    request,
+                    uses,
+                    on_error=self.config.on_error,
+                    use_freeze=self.config.freeze,
+                    report=log.info,
+                )
+            except GeneratorError as err:
+                raise PluginError(str(err)) from err
             self.outcomes[request] = outcome
-            result = outcome.stored.result
-            for page, directive in uses:
-                missing = missing_items(directive, result)
-                if missing:
-                    raise PluginError(
-                        f"{page}:{directive.line}: démo « {request.name} » sans "
-                        f"{', '.join(missing)} ({available_items(result)})"
-                    )
-            folder = self._site_folder(outcome)
-            for figure in result.figures:
+            folder = site_folder(outcome)
+            for figure in outcome.stored.result.figures:
                 uri = f"{folder}/{figure.file}"
                 if uri in added:
                     continue
@@ -173,58 +167,6 @@ class DemosPlugin(BasePlugin[DemosConfig]):
                 files.append(File.generated(config, uri, abs_src_path=str(abs_path)))
                 added.add(uri)
         return files
-
-    def _outcome(
-        self, project: DemoProject, request: RunRequest, uses: list[tuple[str, DemoDirective]]
-    ) -> Outcome:
-        first_page, first = uses[0]
-        # The cache repairs itself: a broken entry is reported, not a build failure.
-        report: Callable[[str], None] = log.info
-        try:
-            outcome = obtain(project, request, report=report, use_freeze=self.config.freeze)
-        except DemoRunError as err:
-            policies = {directive.on_error or self.config.on_error for _, directive in uses}
-            if "stop" in policies:
-                raise PluginError(f"{err}\n(page {first_page}:{first.line})") from err
-            kept = keep_last(project, err, request, report)
-            if kept is None:
-                raise PluginError(
-                    f"{err}\n(on_error: keep_last, mais aucun résultat précédent de "
-                    f"« {request.label} » à garder ; page {first_page}:{first.line})"
-                ) from err
-            # Info, not warning: keep_last exists so that a strict build still succeeds;
-            # the page itself carries a visible warning.
-            log.info(
-                "démo %s : ÉCHEC de l'exécution (%s) ; résultat précédent du %s gardé "
-                "(on_error: keep_last)",
-                request.label,
-                err.reason,
-                french_date(kept.stored.manifest.ran_at),
-            )
-            return kept
-        except DemoError as err:
-            raise PluginError(f"{first_page}:{first.line}: {err}") from err
-        digest = outcome.stored.manifest.digest[:12]
-        if outcome.status == "cache":
-            log.info("démo %s : en cache (%s…)", request.label, digest)
-        elif outcome.status == "frozen":
-            manifest = outcome.stored.manifest
-            log.info(
-                "démo %s : résultat figé (%s…), mesuré le %s sur %s",
-                request.label,
-                outcome.stored.manifest.source_digest[:12],
-                french_date(manifest.ran_at),
-                manifest.device,
-            )
-        else:
-            log.info(
-                "démo %s : exécutée en %s", request.label, french_seconds(outcome.seconds or 0)
-            )
-        return outcome
-
-    @staticmethod
-    def _site_folder(outcome: Outcome) -> str:
-        return f"{SITE_FOLDER}/{outcome.request.name}/{outcome.stored.manifest.digest[:12]}"
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -251,7 +193,7 @@ class DemosPlugin(BasePlugin[DemosConfig]):
                     f"{src_uri}: directive demo « {directive.request.label} » ajoutée après "
                     "la lecture des pages : non exécutée"
                 )
-            prefix = posixpath.relpath(self._site_folder(outcome), page_dir) + "/"
+            prefix = posixpath.relpath(site_folder(outcome), page_dir) + "/"
             shown = Shown(
                 result=outcome.stored.result,
                 link_prefix=prefix,
