@@ -31,11 +31,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from generator.content.loader import load_feeds, load_posts, load_taxonomy
+from generator.content.loader import load_feeds, load_taxonomy
 from generator.errors import GeneratorError
-from generator.models import Content
 from generator.publish.netlify_headers import headers_from_inline
-from generator.publish.redirects import legacy_redirects, redirects_file
+from generator.publish.redirects import redirects_file, site_redirects
 from generator.publish.share_meta import share_info, share_tags
 from generator.publish.site_config import PublicationSettings, publication_settings
 from generator.publish.site_inline import PageScanner
@@ -227,17 +226,9 @@ class PublicationPlugin(BasePlugin[PublicationConfig]):
         (site_dir / "_headers").write_text(headers.text, encoding="utf-8")
 
         try:
-            posts = load_posts(self.content_dir)
-            taxonomy = load_taxonomy(self.content_dir)
+            redirects = site_redirects(self.content_dir, site_dir, now=datetime.now(UTC))
         except GeneratorError as err:
             raise PluginError(str(err)) from err
-        published = catalog.visible_posts(
-            Content(root=self.content_dir, posts=tuple(posts)), now=datetime.now(UTC)
-        )
-        files = frozenset(
-            path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*") if path.is_file()
-        )
-        redirects = legacy_redirects(published, taxonomy, files)
         for skipped in redirects.skipped:
             log.info("redirection non écrite : %s", skipped)
         (site_dir / "_redirects").write_text(redirects_file(redirects), encoding="utf-8")

@@ -27,11 +27,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from urllib.parse import quote
 
 from pymdownx.slugs import slugify
 
-from generator.models import Post, Taxonomy
+from generator.content.loader import load_posts, load_taxonomy
+from generator.models import Content, Post, Taxonomy
 from generator.pages.feeds_out import RSS_NAME
 from generator.themes import catalog
 
@@ -166,3 +169,19 @@ def redirects_file(redirects: Redirects) -> str:
         f"{_url(r.source).ljust(width)}  {_url(r.target)}  {r.status}" for r in redirects.rules
     ]
     return "\n".join(lines) + "\n"
+
+
+def site_redirects(content_dir: Path, site_dir: Path, *, now: datetime) -> Redirects:
+    """The legacy redirects of a built site: its published posts (read from
+    ``content_dir``, as the build read them) and its vocabulary, checked against the
+    files of ``site_dir`` (a redirect whose target is not there is skipped).
+
+    Raises:
+        ContentError: A post or the vocabulary cannot be read (named).
+    """
+    posts = load_posts(content_dir)
+    published = catalog.visible_posts(Content(root=content_dir, posts=tuple(posts)), now=now)
+    files = frozenset(
+        path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*") if path.is_file()
+    )
+    return legacy_redirects(published, load_taxonomy(content_dir), files)
