@@ -24,7 +24,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -197,13 +197,17 @@ def make_bare_project(root: Path, *, pages: int) -> Path:
     return root
 
 
-def build(project: Path) -> Stage:
+def build(project: Path, *, env: Mapping[str, str] | None = None) -> Stage:
     """``mkdocs build`` of ``project`` in a child process: seconds and peak memory.
+
+    Args:
+        project: The folder of ``mkdocs.yml``.
+        env: Variables added to the child's environment.
 
     Raises:
         RuntimeError: The build failed (its output's tail is in the message).
     """
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOLETTRE_DEMOS="false")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOLETTRE_DEMOS="false", **(env or {}))
     started = time.perf_counter()
     with tempfile.TemporaryFile() as log:
         child = subprocess.Popen(

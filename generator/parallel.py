@@ -37,11 +37,39 @@ _work: Sequence[Any] = ()
 _function: Callable[[Any], Any] | None = None
 
 
-def can_fork() -> bool:
+OFF_VARIABLE = "INFOLETTRE_PARALLEL_OFF"
+"""Environment variable naming, comma-separated, the :data:`PIECES` that stay in this
+process (``all``: every one): how ``python -m generator bench-pieces`` measures what each
+one saves. Unset, every piece uses the cores it can."""
+
+PIECES = {
+    "archive": "archive read on all cores",
+    "tagging": "tagging on all cores",
+    "pages": "posts' and items' pages made on all cores",
+    "cache": "generator cache written by a child, pages handed from memory",
+    "feeds": "site feeds written by a child while MkDocs renders",
+    "feed-pages": "feed items' HTML made absolute on all cores",
+    "csp": "pages' inline code read by a child as they are written",
+    "accents": "search index folded by a child during the last hooks",
+}
+"""The work a build does beside its main process, by name."""
+
+
+def piece_on(piece: str | None) -> bool:
+    """Whether ``piece`` may leave this process (see :data:`OFF_VARIABLE`)."""
+    if piece is None:
+        return True
+    off = {name.strip() for name in os.environ.get(OFF_VARIABLE, "").split(",")}
+    return piece not in off and "all" not in off
+
+
+def can_fork(piece: str | None = None) -> bool:
     """Whether worker processes can be forked safely here: on Linux (macOS frameworks
-    are not safe to use in a forked child), with no other thread running."""
+    are not safe to use in a forked child), with no other thread running, and ``piece``
+    not turned off (:data:`OFF_VARIABLE`)."""
     return (
-        sys.platform.startswith("linux")
+        piece_on(piece)
+        and sys.platform.startswith("linux")
         and "fork" in multiprocessing.get_all_start_methods()
         and threading.active_count() == 1
         and multiprocessing.parent_process() is None
@@ -49,12 +77,16 @@ def can_fork() -> bool:
 
 
 def processes_for(
-    items: int, *, processes: int | None = None, per_process: int = MIN_ITEMS_PER_PROCESS
+    items: int,
+    *,
+    processes: int | None = None,
+    per_process: int = MIN_ITEMS_PER_PROCESS,
+    piece: str | None = None,
 ) -> int:
     """How many processes :func:`map_forked` uses for ``items`` items, each process
     taking at least ``per_process`` of them."""
     wanted = processes if processes is not None else cpu_count()
-    if not can_fork():
+    if not can_fork(piece):
         return 1
     return max(1, min(wanted, items // max(1, per_process)))
 
@@ -104,6 +136,7 @@ def map_forked(
     per_process: int = MIN_ITEMS_PER_PROCESS,
     pack: Callable[[R], Any] | None = None,
     unpack: Callable[[Any], R] | None = None,
+    piece: str | None = None,
 ) -> list[R]:
     """``[function(item) for item in items]``, in several processes when worth it.
 
@@ -112,10 +145,10 @@ def map_forked(
     run in forked children;
     an exception in any of them is raised here. Results coming back from a child go
     through ``pack`` there and ``unpack`` here: plain tuples pickle many times faster
-    than named tuples or dataclasses.
+    than named tuples or dataclasses. ``piece`` names the work (:data:`PIECES`).
     """
     global _work, _function
-    count = processes_for(len(items), processes=processes, per_process=per_process)
+    count = processes_for(len(items), processes=processes, per_process=per_process, piece=piece)
     if count == 1:
         return [function(item) for item in items]
     bounds = [(len(items) * n // count, len(items) * (n + 1) // count) for n in range(count)]
@@ -159,11 +192,11 @@ class Background(Generic[R]):
     waits for it. Where forking is unsafe (see :func:`can_fork`), the call is made by
     :meth:`result` itself, in this process."""
 
-    def __init__(self, function: Callable[[], R]) -> None:
+    def __init__(self, function: Callable[[], R], *, piece: str | None = None) -> None:
         self._function = function
         self._process: Any = None
         self._receiver: Any = None
-        if can_fork():
+        if can_fork(piece):
             context = multiprocessing.get_context("fork")
             self._receiver, sender = context.Pipe(duplex=False)
             # A plain process, not a pool: a pool's threads would keep this process from
@@ -232,13 +265,13 @@ class Worker(Generic[T, R]):
     while this process goes on; :meth:`results` waits for the last. Where forking is
     unsafe (see :func:`can_fork`), each item is done here as it is handed."""
 
-    def __init__(self, function: Callable[[T], R]) -> None:
+    def __init__(self, function: Callable[[T], R], *, piece: str | None = None) -> None:
         self._function = function
         self._done: list[R] = []
         self._process: Any = None
         self._items: Any = None
         self._results: Any = None
-        if can_fork():
+        if can_fork(piece):
             context = multiprocessing.get_context("fork")
             items_out, self._items = context.Pipe(duplex=False)
             self._results, results_in = context.Pipe(duplex=False)

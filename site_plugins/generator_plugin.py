@@ -289,7 +289,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         # written in a child process while MkDocs renders the pages' templates
         # (generator/parallel.py; in this process, at the end, under `mkdocs serve`).
         if self._feeds_on(config) and not self.dirty:
-            self.feeds_job = Background(lambda: self._write_feeds(config))
+            self.feeds_job = Background(lambda: self._write_feeds(config), piece="feeds")
             if self.feeds_job.forked:
                 self.rendered = []
 

@@ -68,7 +68,7 @@ class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
         if not path.is_file():
             log.info("pas d'index de recherche (%s) : plugin search absent ou désactivé", INDEX)
             return None
-        self.job = Background(lambda: fold_index(path))
+        self.job = Background(lambda: fold_index(path), piece="accents")
         if not self.job.forked:  # in this process, now
             self._finish(config=config)
         return None

@@ -230,7 +230,7 @@ def test_an_archive_read_on_two_cores_equals_one_read_here(
         path.parent.mkdir(exist_ok=True)
         path.write_text(item_to_text(item), encoding="utf-8")
     forked = read_archives(tmp_path, [feed])
-    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    monkeypatch.setattr(parallel, "can_fork", lambda piece=None: False)
     assert forked == read_archives(tmp_path, [feed]) == read_feed_archive(tmp_path, feed)
     assert [item.slug for item in forked] == [item.slug for item in items]
 
@@ -242,3 +242,43 @@ def test_background_children_yield_the_cores_to_the_build() -> None:
     worker: parallel.Worker[int, int] = parallel.Worker(lambda _: os.nice(0))
     worker.send(0)
     assert worker.results() == [lower]
+
+
+def test_a_piece_turned_off_stays_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    items = list(range(3 * parallel.MIN_ITEMS_PER_PROCESS))
+    monkeypatch.setenv(parallel.OFF_VARIABLE, "pages, csp")
+    pids = parallel.map_forked(lambda _: os.getpid(), items, processes=2, piece="pages")
+    assert set(pids) == {os.getpid()}
+    assert not parallel.Background(os.getpid, piece="csp").forked
+    assert not parallel.Worker(lambda item: item, piece="pages").forked
+    if parallel.can_fork():
+        # Another piece still uses the cores; "all" turns every one off.
+        pids = parallel.map_forked(lambda _: os.getpid(), items, processes=2, piece="tagging")
+        assert len(set(pids)) == 2
+        job = parallel.Background(os.getpid, piece="accents")
+        assert job.forked and job.result() != os.getpid()
+    monkeypatch.setenv(parallel.OFF_VARIABLE, "all")
+    assert not parallel.Background(os.getpid, piece="accents").forked
+    assert parallel.piece_on(None)  # unnamed work is never turned off
+
+
+def test_the_pieces_report_gives_medians_costs_and_verdicts() -> None:
+    from bench.pieces import ALL_OFF, ALL_ON, Timings, report, settings
+
+    assert settings()[0] == ALL_ON and settings()[-1] == ALL_OFF
+    assert set(settings()[1:-1]) == set(parallel.PIECES)
+    timings = [
+        Timings(off=ALL_ON, seconds=[10.0, 30.0, 11.0]),
+        Timings(off="feeds", seconds=[12.0, 11.5, 40.0]),
+        Timings(off="csp", seconds=[11.0, 11.2, 10.0]),
+        Timings(off=ALL_OFF, seconds=[15.0, 16.0, 14.0]),
+    ]
+    lines = report(timings, items=3000, posts=200).splitlines()
+    assert "médiane de 3 tours" in lines[0]
+    rows = {line.split("  ")[1].strip(): line for line in lines[2:]}
+    # Medians 11.0 (all on), 12.0 (+9.1 %: kept), 11.0 (+0.0 %: not worth it), 15.0.
+    assert "11.0 s" in rows["tout en parallèle"] and "+0.0%" in rows["tout en parallèle"]
+    assert "+9.1%" in rows["sans feeds"] and rows["sans feeds"].endswith("à garder")
+    assert "11.5–40.0 s" in rows["sans feeds"]
+    assert "+0.0%" in rows["sans csp"] and rows["sans csp"].endswith("< 5%")
+    assert "+36.4%" in rows["rien en parallèle"]

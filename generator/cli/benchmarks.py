@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from bench import pieces
 from bench.site import parse_size, run
 
 
@@ -16,6 +17,22 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print(f"ERREUR {err}", file=sys.stderr)
         return 2
     print(run(sizes, keep=args.keep, stream=sys.stderr, serve=args.serve))
+    return 0
+
+
+def cmd_bench_pieces(args: argparse.Namespace) -> int:
+    if args.rounds < 1 or args.items < 1 or args.posts < 1:
+        print("ERREUR --rounds, --items et --posts : au moins 1", file=sys.stderr)
+        return 2
+    print(
+        pieces.run(
+            items=args.items,
+            posts=args.posts,
+            rounds=args.rounds,
+            keep=args.keep,
+            stream=sys.stderr,
+        )
+    )
     return 0
 
 
@@ -49,3 +66,17 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         ),
     )
     bench.set_defaults(func=cmd_bench)
+    measure = sub.add_parser(
+        "bench-pieces",
+        help="mesure ce que gagne chaque travail fait à côté du processus principal",
+        description=(
+            "Construit un même site synthétique avec tout en parallèle, sans chaque pièce "
+            "à tour de rôle, puis sans aucune, en tours entrelacés, et donne la médiane de "
+            "chaque réglage et son coût."
+        ),
+    )
+    measure.add_argument("--items", type=int, default=3000, help="articles de veille")
+    measure.add_argument("--posts", type=int, default=200, help="infolettres")
+    measure.add_argument("--rounds", type=int, default=3, help="tours (médiane)")
+    measure.add_argument("--keep", type=Path, help="garde le site construit dans ce dossier")
+    measure.set_defaults(func=cmd_bench_pieces)

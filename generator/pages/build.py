@@ -415,8 +415,15 @@ def generate(
         return part
 
     for part in [
-        *map_forked(post_pages, range(len(posts)), per_process=50, pack=_pack, unpack=_unpack),
-        *map_forked(item_pages, content.items, pack=_pack, unpack=_unpack),
+        *map_forked(
+            post_pages,
+            range(len(posts)),
+            per_process=50,
+            pack=_pack,
+            unpack=_unpack,
+            piece="pages",
+        ),
+        *map_forked(item_pages, content.items, pack=_pack, unpack=_unpack, piece="pages"),
     ]:
         out.pages.extend(part.pages)
         out.warnings.extend(part.warnings)

@@ -342,7 +342,9 @@ def site_pages(
     }
     now_on_disk = [p for p in generated.pages if p.path not in in_memory]
     first, _ = write_pages(now_on_disk, cache_dir / PAGES_DIR, prune=False)
-    return replace(built, texts=in_memory, pending=Background(lambda: first + write()))
+    return replace(
+        built, texts=in_memory, pending=Background(lambda: first + write(), piece="cache")
+    )
 
 
 def _save(path: Path, manifest: Mapping[str, Any]) -> None:

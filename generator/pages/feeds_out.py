@@ -378,7 +378,7 @@ def _unpack(packed: tuple[Any, ...] | None) -> FeedPage | None:
 def feed_pages(rendered: Sequence[RenderedPage]) -> list[FeedPage]:
     """:func:`feed_page` of each rendered page that is an item, on all cores (making
     URLs absolute parses every page's HTML)."""
-    found = map_forked(_feed_page_of, rendered, pack=_pack, unpack=_unpack)
+    found = map_forked(_feed_page_of, rendered, pack=_pack, unpack=_unpack, piece="feed-pages")
     return [page for page in found if page is not None]
 
 
@@ -637,7 +637,7 @@ def write_feeds(specs: Sequence[FeedSpec], site_dir: Path, *, built: datetime) -
             written += 1
         return written
 
-    return sum(map_forked(write, specs, per_process=1))
+    return sum(map_forked(write, specs, per_process=1, piece="feeds"))
 
 
 def tag_infos(content: Content) -> list[TagInfo]:

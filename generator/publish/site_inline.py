@@ -76,7 +76,7 @@ def scan_site(
     if known is None:
         known = _load(cache_file, code)
     paths = sorted(site_dir.rglob("*.html"))
-    scanned = map_forked(lambda path: _scan(path, known), paths)
+    scanned = map_forked(lambda path: _scan(path, known), paths, piece="csp")
     pages: list[tuple[str, PageInline]] = []
     keep: dict[str, Any] = {}
     for path, (digest, packed) in zip(paths, scanned, strict=True):
@@ -140,7 +140,7 @@ class PageScanner:
     def _send(self, paths: list[str]) -> None:
         if self._worker is None:
             known = self._known
-            self._worker = Worker(lambda written: _read_written(written, known))
+            self._worker = Worker(lambda written: _read_written(written, known), piece="csp")
         self._worker.send(paths)
 
     def finish(self, site_dir: Path) -> list[tuple[str, PageInline]]:

@@ -252,7 +252,12 @@ def tag_entries(
             _Job(content.taxonomy, document(entry), forced, entry.forbidden, entry.source_tags)
         )
     found_all = map_forked(
-        _decide, jobs, processes=processes, pack=pack_decisions, unpack=unpack_decisions
+        _decide,
+        jobs,
+        processes=processes,
+        pack=pack_decisions,
+        unpack=unpack_decisions,
+        piece="tagging",
     )
     for entry_id, found in zip(pending, found_all, strict=True):
         decisions[entry_id] = found

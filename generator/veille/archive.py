@@ -113,7 +113,7 @@ def read_archives(archive_root: Path, feeds: Iterable[FeedConfig]) -> list[FeedI
         if (folder := feed_dir(archive_root, feed.id)).is_dir()
         for path in sorted(folder.glob("*.md"))
     ]
-    return map_forked(_read_item, jobs, pack=_ITEMS.pack, unpack=_ITEMS.unpack)
+    return map_forked(_read_item, jobs, pack=_ITEMS.pack, unpack=_ITEMS.unpack, piece="archive")
 
 
 def read_feed_archive(archive_root: Path, feed: FeedConfig) -> list[FeedItem]:
