@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -10,7 +11,8 @@ from typing import NamedTuple
 
 
 class Kind(StrEnum):
-    """What sort of thing a published item is."""
+    """What sort of thing a published item is (the one kind of the whole project: the
+    catalog, the pages, the feeds)."""
 
     INFOLETTRE = "infolettre"
     FEED_ITEM = "veille"
@@ -204,6 +206,9 @@ class Content:
     kb_pages: tuple[KbPage, ...] = ()
     taxonomy: Taxonomy = field(default_factory=lambda: Taxonomy(tags=()))
     authors: tuple[str, ...] = ()
+    """Ids of the authors declared in ``authors.yml``."""
+    author_names: Mapping[str, str] = field(default_factory=dict)
+    """Their display names, by id (``name`` in ``authors.yml``)."""
 
 
 @dataclass(frozen=True, kw_only=True)

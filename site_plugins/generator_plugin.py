@@ -7,10 +7,11 @@ files whose bytes changed are written), which a build with no input changed reus
 writes that folder, but posts, which Material's blog plugin reads from disk, and every
 page of a ``--dirty`` build, which compares file dates, are written first.
 
-The site's own feeds (:mod:`generator.pages.feeds_out`) are made the same way: each rendered
-post, feed item and knowledge-base page is collected in ``on_page_content``; once all are
-converted (``on_env``) the feeds are written in a child process while MkDocs renders the
-templates, and ``on_post_build`` waits for it. Every page's ``<head>`` links them.
+The site's own feeds (:mod:`generator.pages.feeds_out`) say of each item what the generator
+says of it (its feed entries, by docs path); the plugin only collects, in
+``on_page_content``, the URL and HTML MkDocs made of those pages. Once all are converted
+(``on_env``) the feeds are written in a child process while MkDocs renders the templates,
+and ``on_post_build`` waits for it. Every page's ``<head>`` links them.
 """
 
 from __future__ import annotations
@@ -56,6 +57,20 @@ def _is_category(page: Page) -> bool:
     return kind.__name__ == "Category" and kind.__module__.startswith("material.plugins.blog")
 
 
+class _Count(c.Type[int]):
+    """A whole number, at least 1 (``true`` is not one, though Python counts it as 1)."""
+
+    def __init__(self, default: int) -> None:
+        super().__init__(int, default=default)
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise base.ValidationError(
+                f"un nombre entier supérieur ou égal à 1 est attendu, pas « {value!r} »"
+            )
+        return value
+
+
 class GeneratorConfig(base.Config):
     """Options of the ``infolettre`` plugin."""
 
@@ -73,6 +88,8 @@ class GeneratorConfig(base.Config):
     """Show drafts and future-dated posts in ``mkdocs serve`` (never in ``mkdocs build``)."""
     feeds = c.Type(bool, default=True)
     """Write the site's RSS and JSON feeds (the newsletter's, and one per tag)."""
+    feed_items = _Count(default=feeds_out.DEFAULT_LIMIT)
+    """How many items each feed keeps, the most recent."""
 
 
 class GeneratorPlugin(BasePlugin[GeneratorConfig]):
@@ -86,7 +103,8 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         self.rendered: list[feeds_out.RenderedPage] = []
         """The items' pages as MkDocs rendered them, for the feeds."""
         self.feed_tags: list[feeds_out.TagInfo] = []
-        self.feed_dates: dict[str, datetime] = {}
+        self.feed_entries: dict[str, feeds_out.FeedEntry] = {}
+        """What the feeds say of each page that can be an item, by docs path."""
         self.cache_job: Background[int] | None = None
         """The generator's cache being written, from ``on_files`` to ``on_post_build``."""
         self.feeds_job: Background[int] | None = None
@@ -135,7 +153,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
             report(warning)
         self.cache_job = generated.pending
         self.feed_tags = list(generated.tags)
-        self.feed_dates = dict(generated.dates)
+        self.feed_entries = dict(generated.feed_entries)
         self.generated = {page.path for page in generated.pages}
         for page in generated.pages:
             if files.get_file_from_path(page.path) is not None:
@@ -209,20 +227,10 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         # A --dirty build writes no feeds (on_post_build): nothing to collect.
         if self.dirty or not self._feeds_on(config) or not page.canonical_url:
             return html
-        if feeds_out.page_kind(src_uri) is None:
-            return html
-        # Material's blog plugin resolves the authors of posts (display names).
-        authors = tuple(str(a.name) for a in getattr(page, "authors", None) or () if a.name)
-        self.rendered.append(
-            feeds_out.RenderedPage(
-                src_uri=src_uri,
-                url=page.canonical_url,
-                meta=page.meta,
-                html=html,
-                authors=authors,
-                date_fallback=self.feed_dates.get(src_uri),
+        if src_uri in self.feed_entries:
+            self.rendered.append(
+                feeds_out.RenderedPage(src_uri=src_uri, url=page.canonical_url, html=html)
             )
-        )
         return html
 
     # Around Material's search (priority 0), which indexes a page's title as HTML when
@@ -274,12 +282,14 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
     def _write_feeds(self, config: MkDocsConfig) -> int:
         # Each feed is written as soon as it is made: together they weigh hundreds of
         # megabytes on a site of thousands of items.
-        specs = feeds_out.feed_specs(
-            feeds_out.feed_pages(self.rendered),
+        specs = feeds_out.site_feeds(
+            self.rendered,
+            self.feed_entries,
             site_url=config.site_url or "",
             site_name=config.site_name,
             site_description=config.site_description or config.site_name,
             tags=self.feed_tags,
+            limit=self.config.feed_items,
         )
         self.rendered = []  # hundreds of megabytes on a large site
         return feeds_out.write_feeds(specs, Path(config.site_dir), built=datetime.now(UTC))

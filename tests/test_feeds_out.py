@@ -6,6 +6,7 @@ import io
 import json
 import re
 import shutil
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -14,16 +15,22 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from generator import parallel
+from generator.content.loader import load_content
+from generator.models import Content, Kind
 from generator.pages import feeds_out
+from generator.pages.build import Generated, generate
 from generator.pages.feeds_out import (
     EMPTY_SITEMAP,
+    FeedEntry,
     FeedInfo,
     FeedPage,
-    Kind,
     TagInfo,
     absolute_srcset,
     absolute_url,
@@ -34,10 +41,11 @@ from generator.pages.feeds_out import (
     feed_page,
     json_feed_document,
     newest_first,
-    page_kind,
     rss_document,
 )
 from generator.pages.feedwriter import Channel, Entry, render_rss
+from generator.themes import catalog
+from site_plugins.generator_plugin import GeneratorConfig
 
 from .conftest import FIXTURES, copy_site
 
@@ -168,25 +176,6 @@ def test_absolute_url_keeps_schemes_and_resolves_the_rest() -> None:
 
 
 @pytest.mark.parametrize(
-    ("src_uri", "kind"),
-    [
-        ("infolettre/posts/infolettre_13/index.md", Kind.POST),
-        ("infolettre/posts/infolettre_13/treso.webp", None),
-        ("infolettre/index.md", None),
-        ("veille/framablog/2024-01-15-solarpunk.md", Kind.FEED_ITEM),
-        ("veille/framablog/index.md", None),
-        ("veille/index.md", None),
-        ("connaissances/cours-chatbots.md", Kind.KB_PAGE),
-        ("connaissances/index.md", None),
-        ("themes/events.md", None),
-        ("index.md", None),
-    ],
-)
-def test_page_kind(src_uri: str, kind: Kind | None) -> None:
-    assert page_kind(src_uri) is kind
-
-
-@pytest.mark.parametrize(
     ("value", "expected"),
     [
         ("2024-01-15", datetime(2024, 1, 15, tzinfo=UTC)),
@@ -207,39 +196,32 @@ def test_as_datetime(value: Any, expected: datetime | None) -> None:
     assert as_datetime(value) == expected
 
 
-def _post_meta(**extra: Any) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "title": "Infolettre (#13)",
-        "description": "Le résumé",
-        "date": {
-            "created": datetime(2023, 3, 20, tzinfo=UTC),
-            "updated": datetime(2023, 3, 25, tzinfo=UTC),
-        },
-        "slug": "infolettre_13",
-        "authors": ["linogaliana"],
-        "categories": ["Infolettre"],
-        "tags": ["infolettre", "Événements"],
-        "image": "featured.jpg",
-    }
-    meta.update(extra)
-    return meta
+POST_ENTRY = FeedEntry(
+    page="infolettre/posts/infolettre_13/index.md",
+    kind=Kind.INFOLETTRE,
+    title="Infolettre (#13)",
+    description="Le résumé",
+    published=datetime(2023, 3, 20, tzinfo=UTC),
+    updated=datetime(2023, 3, 25, tzinfo=UTC),
+    authors=("Lino Galiana",),
+    categories=("Infolettre",),
+    tags=("infolettre", "Événements"),
+    image="featured.jpg",
+)
 
 
 def _post(**extra: Any) -> FeedPage:
-    page = feed_page(
-        src_uri="infolettre/posts/infolettre_13/index.md",
+    return feed_page(
+        replace(POST_ENTRY, **extra),
         url=BASE,
-        meta=_post_meta(**extra),
         html='<h1 id="t">Infolettre</h1><p><img src="treso.webp"></p>',
-        authors=["Lino Galiana"],
     )
-    assert page is not None
-    return page
 
 
 def test_feed_page_of_a_post() -> None:
     page = _post()
-    assert page.kind is Kind.POST
+    assert page.kind is Kind.INFOLETTRE
+    assert page.src_uri == POST_ENTRY.page
     assert page.title == "Infolettre (#13)"
     assert page.description == "Le résumé"
     assert page.content_html == f'<p><img src="{BASE}treso.webp"></p>'
@@ -249,66 +231,46 @@ def test_feed_page_of_a_post() -> None:
     assert page.categories == ("Infolettre",)
     assert page.tags == ("infolettre", "Événements")
     assert page.image == f"{BASE}featured.jpg"
-    assert not page.draft
 
 
 def test_feed_page_details() -> None:
-    same = {"created": datetime(2023, 3, 20), "updated": datetime(2023, 3, 20)}
-    assert _post(date=same).updated is None  # not modified since
-    assert _post(draft=True).draft
     assert _post(image="https://cdn.example.org/c.png").image == "https://cdn.example.org/c.png"
-    no_names = feed_page(
-        src_uri="infolettre/posts/infolettre_13/index.md", url=BASE, meta=_post_meta(), html=""
-    )
-    assert no_names is not None and no_names.authors == ("linogaliana",)
-    assert feed_page(src_uri="themes/events.md", url=BASE, meta={}, html="") is None
-    kb = feed_page(
-        src_uri="connaissances/cours.md",
-        url="https://site.example/connaissances/cours/",
-        meta={"title": "Cours", "tags": ["Événements"]},
-        html="<p>x</p>",
-    )
-    assert kb is not None and kb.published is None and kb.description == ""
-    precise = datetime(2024, 1, 15, 2, 9, tzinfo=UTC)
-    item = feed_page(
-        src_uri="veille/framablog/solarpunk.md",
-        url="https://site.example/veille/framablog/solarpunk/",
-        meta={"title": "Solarpunk", "date": "2024-01-15"},
-        html="",
-        date_fallback=precise,
-    )
-    assert item is not None and item.published == precise
+    assert _post(image="").image == ""
+    # Control characters go.
+    assert _post(title=" \x07 Titre\x1b ", description="\x00Résumé ").title == "Titre"
+    assert _post(description="\x00Résumé ").description == "Résumé"
+    # Without HTML (to order the items first), the content is left empty.
+    assert feed_page(POST_ENTRY, url=BASE, html=None).content_html == ""
 
 
 def test_feed_pages_of_many_pages_on_several_cores_are_those_of_one() -> None:
+    entries = {
+        f"veille/f/article-{n}.md": FeedEntry(
+            page=f"veille/f/article-{n}.md",
+            kind=Kind.FEED_ITEM,
+            title=f"Article {n}",
+            description="",
+            published=datetime(2024, 1, 1 + n % 28, tzinfo=UTC),
+            tags=("IA",),
+        )
+        for n in range(3 * parallel.MIN_ITEMS_PER_PROCESS)
+        if n % 7
+    }
     rendered = [
         feeds_out.RenderedPage(
             src_uri=f"veille/f/article-{n}.md" if n % 7 else f"themes/t{n}.md",
             url=f"https://site.example/veille/f/article-{n}/",
-            meta={"title": f"Article {n}", "date": f"2024-01-{1 + n % 28:02d}", "tags": ["IA"]},
             html=f'<h1>Article {n}</h1><p><a href="../autre-{n}/">lien</a> <img src="i.png"></p>',
-            authors=("Une autrice",),
-            date_fallback=datetime(2024, 2, 1, tzinfo=UTC) if n % 3 else None,
         )
         for n in range(3 * parallel.MIN_ITEMS_PER_PROCESS)
     ]
     assert parallel.processes_for(len(rendered)) > 1 or parallel.cpu_count() == 1
     alone = [
-        page
-        for page in (
-            feed_page(
-                src_uri=r.src_uri,
-                url=r.url,
-                meta=r.meta,
-                html=r.html,
-                authors=r.authors,
-                date_fallback=r.date_fallback,
-            )
-            for r in rendered
-        )
-        if page is not None
+        feed_page(entries[r.src_uri], url=r.url, html=r.html)
+        for r in rendered
+        if r.src_uri in entries
     ]
-    spread = feeds_out.feed_pages(rendered)
+    spread = feeds_out.feed_pages(rendered, entries)
     assert spread == alone
     assert len(spread) == len(rendered) - len(rendered[::7])
     assert spread[0].content_html.startswith('<p><a href="https://site.example/veille/f/autre-1/"')
@@ -330,11 +292,10 @@ def _page(
     )
 
 
-def test_newest_first_drops_drafts_and_puts_undated_pages_last() -> None:
+def test_newest_first_puts_undated_pages_last() -> None:
     pages = [
         _page("Zèbre", None),
         _page("Ancien", datetime(2020, 1, 1, tzinfo=UTC)),
-        _page("Brouillon", datetime(2030, 1, 1, tzinfo=UTC), draft=True),
         _page("Récent", datetime(2024, 1, 1, tzinfo=UTC)),
         _page("Abeille", None),
     ]
@@ -449,12 +410,11 @@ def test_written_feeds_are_the_documents_whatever_the_processes(tmp_path: Path) 
 
 def test_build_feeds_writes_the_site_feed_and_one_per_tag() -> None:
     post = _post()
-    draft = _post(draft=True, title="Brouillon")
     solarpunk = _page("Solarpunk", datetime(2024, 1, 15, tzinfo=UTC), tags=("Événements",))
     bradbury = _page("Bradbury", datetime(2022, 8, 18, tzinfo=UTC), tags=("Écriture",))
     by_id = _page("Par id", datetime(2021, 1, 1, tzinfo=UTC), tags=("llm-news",))
     documents = build_feeds(
-        [bradbury, post, draft, solarpunk, by_id],
+        [bradbury, post, solarpunk, by_id],
         site_url="https://ssphub.netlify.app",
         site_name="Infolettre",
         site_description="Description",
@@ -485,7 +445,6 @@ def test_build_feeds_writes_the_site_feed_and_one_per_tag() -> None:
     rss = feedparser.parse(io.BytesIO(documents["themes/events/feed_rss.xml"].encode()))
     assert not rss.bozo
     assert rss.feed.links[0].href == f"{SITE}themes/events/feed_rss.xml"
-    assert "Brouillon" not in documents["feed_rss.xml"]
 
 
 def test_tag_ids_map_labels_and_ids() -> None:
@@ -506,10 +465,9 @@ def _add_post(project: Path, slug: str, replacements: dict[str, str]) -> None:
     (target / "index.md").write_text(text, encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def feeds_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project built strictly, with a newer issue and a draft added to its content."""
-    project = copy_site(tmp_path_factory.mktemp("feeds") / "project")
+def _feeds_project(folder: Path) -> Path:
+    """A copy of the project with a newer issue and a draft added to its content."""
+    project = copy_site(folder / "project")
     _add_post(
         project,
         "infolettre_14",
@@ -527,9 +485,70 @@ def feeds_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "draft: false": "draft: true",
         },
     )
+    return project
+
+
+@pytest.fixture(scope="module")
+def feeds_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project built strictly, with a newer issue and a draft added to its content."""
+    project = _feeds_project(tmp_path_factory.mktemp("feeds"))
     site = project / "site"
     build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
     return site
+
+
+TAMPERING_HOOK = """
+def on_page_markdown(markdown, page, **kwargs):
+    uri = page.file.src_uri
+    if uri.startswith(("infolettre/posts/", "veille/", "connaissances/")):
+        page.meta["title"] = "Titre changé après la génération"
+        page.meta["description"] = "Résumé changé après la génération"
+        page.meta["tags"] = ["Étiquette changée"]
+        page.meta["authors"] = []
+        if not uri.startswith("infolettre/"):
+            page.meta["date"] = "1999-01-01"
+    return markdown
+"""
+
+
+@pytest.fixture(scope="module")
+def capped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same project with ``feed_items: 2``, and a hook that changes the front matter
+    of every item's page after the generator wrote it."""
+    project = _feeds_project(tmp_path_factory.mktemp("capped"))
+    (project / "tamper.py").write_text(TAMPERING_HOOK, encoding="utf-8")
+    config_file = project / "mkdocs.yml"
+    text = config_file.read_text(encoding="utf-8")
+    assert "      feed_items: 50\n" in text
+    text = text.replace("      feed_items: 50\n", "      feed_items: 2\n")
+    config_file.write_text(text + "\nhooks:\n  - tamper.py\n", encoding="utf-8")
+    site = project / "site"
+    build(load_config(str(config_file), site_dir=str(site), strict=True))
+    return site
+
+
+def test_feeds_keep_their_most_recent_items_and_ignore_the_pages_front_matter(
+    feeds_site: Path, capped_site: Path
+) -> None:
+    feeds = sorted(p.relative_to(feeds_site) for p in feeds_site.rglob("feed.json"))
+    assert len(feeds) > 2
+    assert feeds == sorted(p.relative_to(capped_site) for p in capped_site.rglob("feed.json"))
+    longer = 0
+    for path in feeds:
+        full = json.loads((feeds_site / path).read_text(encoding="utf-8"))
+        capped = json.loads((capped_site / path).read_text(encoding="utf-8"))
+        longer += len(full["items"]) > 2
+        # The two most recent items, as the feed of the whole list gives them: the
+        # titles, dates and tags of the generator, not those the hook put in the pages.
+        assert capped == full | {"items": full["items"][:2]}, path
+        rss = _rss(capped_site, path.with_name("feed_rss.xml").as_posix())
+        assert [e.link for e in rss.entries] == [i["url"] for i in full["items"][:2]]
+    assert longer >= 2  # the cap did cut some feeds
+    # The hook did change the pages themselves.
+    solarpunk = next((capped_site / "veille" / "framablog").glob("*solarpunk*/index.html"))
+    page = solarpunk.read_text(encoding="utf-8")
+    assert "Titre changé après la génération" in page
+    assert "Titre changé" not in (capped_site / "feed_rss.xml").read_text(encoding="utf-8")
 
 
 def _rss(site: Path, path: str) -> Any:
@@ -677,3 +696,213 @@ def test_feed_content_drops_the_site_search_marks() -> None:
         '<div class="admonition quote">\n<p>Source</p>\n</div>'
         "<table>x</table><ul/><p>data-search-exclude dans le texte</p>"
     )
+
+
+# --- the cap -------------------------------------------------------------------------------
+
+
+def _dated(n: int, tags: tuple[str, ...]) -> FeedPage:
+    return _page(f"Article {n}", datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=n), tags=tags)
+
+
+@given(
+    days=st.lists(st.integers(0, 400), max_size=30, unique=True),
+    undated=st.integers(0, 3),
+    limit=st.integers(1, 12),
+)
+@settings(max_examples=60, deadline=None)
+def test_each_feed_keeps_its_most_recent_items(days: list[int], undated: int, limit: int) -> None:
+    pages = [_dated(n, ("Événements",) if n % 2 else ("llm-news",)) for n in days]
+    pages += [_page(f"Sans date {n}", None, tags=("Événements",)) for n in range(undated)]
+    posts = [_post(published=datetime(2020, 1, 1, tzinfo=UTC) + timedelta(days=n)) for n in days]
+    specs = feeds_out.feed_specs(
+        pages + posts[:1],
+        site_url=SITE,
+        site_name="Infolettre",
+        site_description="Description",
+        tags=TAGS,
+        limit=limit,
+    )
+    ordered = newest_first(pages + posts[:1])
+    for spec in specs:
+        if spec.folder == "":
+            members = [p for p in ordered if p.kind is Kind.INFOLETTRE]
+        else:
+            tag_id = spec.folder.rsplit("/", 1)[1]
+            members = [p for p in ordered if tag_id in feeds_out.tag_ids(p.tags, TAGS)]
+        assert list(spec.items) == members[:limit]
+        assert len(spec.items) == min(limit, len(members))
+
+
+def test_a_feed_with_more_items_than_the_cap_keeps_the_newest() -> None:
+    pages = [_dated(n, ("Événements",)) for n in range(60)]
+    documents = build_feeds(
+        pages,
+        site_url=SITE,
+        site_name="Infolettre",
+        site_description="Description",
+        tags=TAGS,
+        built=datetime(2025, 1, 1, tzinfo=UTC),
+    )
+    events = json.loads(documents["themes/events/feed.json"])
+    assert len(events["items"]) == feeds_out.DEFAULT_LIMIT == 50
+    assert [i["title"] for i in events["items"]] == [f"Article {n}" for n in range(59, 9, -1)]
+    rss = feedparser.parse(io.BytesIO(documents["themes/events/feed_rss.xml"].encode()))
+    assert len(rss.entries) == 50 and rss.entries[-1].title == "Article 10"
+    with pytest.raises(ValueError, match="at least 1"):
+        feeds_out.feed_specs(
+            pages, site_url=SITE, site_name="I", site_description="D", tags=TAGS, limit=0
+        )
+
+
+def test_site_feeds_work_the_html_of_the_kept_pages_only() -> None:
+    entries = {
+        f"veille/f/a{n}.md": FeedEntry(
+            page=f"veille/f/a{n}.md",
+            kind=Kind.FEED_ITEM,
+            title=f"A{n}",
+            description="",
+            published=datetime(2024, 1, 1 + n, tzinfo=UTC),
+            tags=("Événements",),
+        )
+        for n in range(5)
+    }
+    rendered = [
+        feeds_out.RenderedPage(src_uri=path, url=f"{SITE}{path[:-3]}/", html='<a href="x/">x</a>')
+        for path in [*entries, "themes/events.md"]
+    ]
+    specs = feeds_out.site_feeds(
+        rendered,
+        entries,
+        site_url=SITE,
+        site_name="Infolettre",
+        site_description="Description",
+        tags=TAGS,
+        limit=2,
+    )
+    events = next(spec for spec in specs if spec.folder == "themes/events")
+    assert [p.title for p in events.items] == ["A4", "A3"]
+    assert [p.content_html for p in events.items] == [
+        f'<a href="{SITE}veille/f/a4/x/">x</a>',
+        f'<a href="{SITE}veille/f/a3/x/">x</a>',
+    ]
+    assert specs[0].items == ()  # no post
+
+
+@pytest.mark.parametrize("value", [0, -3, True, "50", 2.5, [3]])
+def test_the_feed_items_option_is_a_whole_number_from_1(value: Any) -> None:
+    config = GeneratorConfig()
+    config.load_dict({"feed_items": value})
+    failed, _ = config.validate()
+    assert [key for key, _ in failed] == ["feed_items"]
+    assert "supérieur ou égal à 1" in str(failed[0][1])
+
+
+def test_the_feed_items_option_defaults_to_50() -> None:
+    config = GeneratorConfig()
+    config.load_dict({})
+    assert config.validate() == ([], [])
+    assert config.feed_items == 50
+    config = GeneratorConfig()
+    config.load_dict({"feed_items": None})  # `feed_items:` left empty
+    assert config.validate() == ([], []) and config.feed_items == 50
+    config = GeneratorConfig()
+    config.load_dict({"feed_items": 3})
+    assert config.validate() == ([], []) and config.feed_items == 3
+
+
+# --- entries from the generator ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Content, Generated]:
+    """The project's content, with a draft, a post dated later and an item its feed dated
+    after the day it was first seen; and the pages made of it."""
+    project = copy_site(tmp_path_factory.mktemp("entries") / "project")
+    _add_post(project, "brouillon", {"draft: false": "draft: true"})
+    _add_post(project, "plus-tard", {"date: '2023-03-20T00:00:00Z'": "date: '2099-01-01'"})
+    content = load_content(project / "content")
+    item = content.items[0]
+    late = replace(
+        item,
+        published=datetime(2030, 5, 6, 7, 8, tzinfo=UTC),
+        first_seen=datetime(2024, 2, 1, tzinfo=UTC),
+    )
+    content = replace(content, items=(late, *content.items[1:]))
+    return content, generate(content, now=datetime(2025, 1, 1, tzinfo=UTC))
+
+
+def _front_matter(text: str) -> dict[str, Any]:
+    loaded = yaml.safe_load(text.split("---\n", 2)[1])
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_feed_entries_say_what_the_pages_show(generated: tuple[Content, Generated]) -> None:
+    content, out = generated
+    entries = out.feed_entries
+    pages = {page.path: page for page in out.pages if page.text is not None}
+    assert set(entries) == {
+        *(catalog.post_page(p.slug) for p in content.posts if p.slug == "infolettre_13"),
+        *(catalog.item_page(i.feed_id, i.slug) for i in content.items),
+        *(catalog.kb_page(k.slug) for k in content.kb_pages),
+    }
+    for path, entry in entries.items():
+        assert entry.page == path
+        meta = _front_matter(pages[path].text or "")
+        assert entry.title == meta["title"]
+        assert entry.description == meta.get("description", "")
+        assert list(entry.tags) == meta["tags"]
+        if entry.kind is Kind.INFOLETTRE:
+            assert entry.published == meta["date"]["created"]
+            assert entry.categories == tuple(meta["categories"])
+            assert entry.image == meta.get("image", "")
+            assert entry.authors == ("Lino Galiana",)  # the name authors.yml gives the id
+            assert entry.published is not None and entry.published.utcoffset() == timedelta(
+                hours=1
+            )  # Paris time, as the page gives it to Material
+        else:
+            assert not entry.authors and not entry.categories and not entry.image
+    kinds = {entry.kind for entry in entries.values()}
+    assert kinds == {Kind.INFOLETTRE, Kind.FEED_ITEM, Kind.KB_PAGE}
+
+
+def test_feed_entries_leave_drafts_out_and_date_items_as_their_pages(
+    generated: tuple[Content, Generated],
+) -> None:
+    content, out = generated
+    assert catalog.post_page("brouillon") not in out.feed_entries
+    assert catalog.post_page("plus-tard") not in out.feed_entries
+    late = content.items[0]
+    entry = out.feed_entries[catalog.item_page(late.feed_id, late.slug)]
+    # Listed under the day it was first seen, but its own date in the feeds, as on its page.
+    assert entry.published == datetime(2030, 5, 6, 7, 8, tzinfo=UTC)
+    # In serve mode with drafts shown, the draft has a page but no feed entry.
+    shown = generate(content, now=datetime(2025, 1, 1, tzinfo=UTC), include_drafts=True)
+    assert any(page.path == catalog.post_page("brouillon") for page in shown.pages)
+    assert set(shown.feed_entries) == set(out.feed_entries)
+
+
+@given(
+    entry=st.builds(
+        FeedEntry,
+        page=st.text(min_size=1),
+        kind=st.sampled_from(Kind),
+        title=st.text(),
+        description=st.text(),
+        published=st.none() | st.datetimes(timezones=st.timezones()),
+        updated=st.none() | st.datetimes(timezones=st.timezones()),
+        authors=st.tuples(st.text()),
+        categories=st.tuples(st.text(), st.text()),
+        tags=st.lists(st.text()).map(tuple),
+        image=st.text(),
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_feed_entries_keep_through_json(entry: FeedEntry) -> None:
+    again = feeds_out.entry_from_json(json.loads(json.dumps(feeds_out.entry_to_json(entry))))
+    assert again == entry
+    for mine, theirs in ((entry.published, again.published), (entry.updated, again.updated)):
+        assert (mine is None and theirs is None) or (
+            mine is not None and theirs is not None and mine.isoformat() == theirs.isoformat()
+        )

@@ -106,16 +106,21 @@ def load_kb_pages(root: Path) -> list[KbPage]:
     ]
 
 
-def load_authors(root: Path) -> tuple[str, ...]:
-    """Ids of the authors declared in ``authors.yml`` (Material's blog format)."""
+def load_authors(root: Path) -> dict[str, str]:
+    """The authors declared in ``authors.yml`` (Material's blog format): id → display name
+    (``name``; the id where there is none)."""
     path = root / "authors.yml"
     if not path.is_file():
-        return ()
+        return {}
     data = frontmatter.parse(read_text(path), path)
     authors = data.get("authors") or {}
     if not isinstance(authors, dict):
         raise ContentError(path, "un dictionnaire d'auteurs est attendu", key="authors")
-    return tuple(str(key) for key in authors)
+    names: dict[str, str] = {}
+    for key, value in authors.items():
+        name = value.get("name") if isinstance(value, dict) else None
+        names[str(key)] = str(name) if name else str(key)
+    return names
 
 
 def load_taxonomy(root: Path) -> Taxonomy:
@@ -160,6 +165,7 @@ def load_content(root: Path) -> Content:
         raise ContentError(root, "dossier de contenu introuvable")
     feeds = load_feeds(root)
     items = read_archives(root / ARCHIVE_DIR, feeds)
+    authors = load_authors(root)
     return Content(
         root=root,
         posts=tuple(load_posts(root)),
@@ -167,5 +173,6 @@ def load_content(root: Path) -> Content:
         items=tuple(items),
         kb_pages=tuple(load_kb_pages(root)),
         taxonomy=load_taxonomy(root),
-        authors=load_authors(root),
+        authors=tuple(authors),
+        author_names=authors,
     )

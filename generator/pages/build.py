@@ -20,7 +20,7 @@ from generator.content.dates import format_french, paris_day, paris_time
 from generator.content.shortcodes import convert
 from generator.content.yaml_dump import dump_front_matter
 from generator.models import Content, FeedConfig, FeedItem, Kind, OutPage, Post
-from generator.pages import excerpts, raw_html
+from generator.pages import excerpts, feeds_out, raw_html
 from generator.parallel import map_forked
 from generator.themes import catalog
 from generator.themes.catalog import Entry, TagIndex
@@ -126,6 +126,8 @@ class Generated:
     now: datetime
     pages: list[OutPage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    feed_entries: dict[str, feeds_out.FeedEntry] = field(default_factory=dict)
+    """What the site's feeds say of each page that can be an item, by docs path."""
 
 
 def _pack(part: Generated) -> tuple[Any, ...]:
@@ -140,14 +142,6 @@ def _unpack(packed: tuple[Any, ...]) -> Generated:
         pages=[OutPage(path=a, text=b, source=c, in_nav=d) for a, b, c, d in pages],
         warnings=warnings,
     )
-
-
-def _labels(content: Content, ids: Iterable[str]) -> list[str]:
-    labels = []
-    for tag_id in ids:
-        rule = content.taxonomy.get(tag_id)
-        labels.append(rule.label if rule else tag_id)
-    return labels
 
 
 def _tag_links(content: Content, page: str, ids: Iterable[str]) -> list[dict[str, str]]:
@@ -298,10 +292,9 @@ def _post_page(
                 f"{post.path} (clé « authors »): auteur « {author} » absent de authors.yml"
             )
     vocabulary = tags.tags_of(post.item_id)
-    editor = [t for t in post.tags if not content.taxonomy.get(t)]
     meta: dict[str, Any] = {
         "title": post.title,
-        "description": post.summary or post.title,
+        "description": catalog.page_description(Kind.INFOLETTRE, post.summary, post.title),
         # In Paris time: Material shows (and files in its archive) the day of the value.
         "date": {
             "created": paris_time(post.date),
@@ -310,7 +303,7 @@ def _post_page(
         "slug": post.slug,
         "authors": authors,
         "categories": list(post.categories),
-        "tags": editor + _labels(content, vocabulary),
+        "tags": catalog.shown_tags(content.taxonomy, Kind.INFOLETTRE, post.tags, vocabulary),
     }
     if not post.toc:
         meta["hide"] = ["toc"]
@@ -351,8 +344,8 @@ def _item_page(
     vocabulary = tags.tags_of(item.item_id)
     meta = {
         "title": item.title,
-        "description": item.summary or item.title,
-        "tags": _labels(content, vocabulary),
+        "description": catalog.page_description(Kind.FEED_ITEM, item.summary, item.title),
+        "tags": catalog.shown_tags(content.taxonomy, Kind.FEED_ITEM, (), vocabulary),
         "date": paris_day(item.published).isoformat(),
     }
     body = _render("item.md.j2", item=item, feed=feed, tags=_tag_links(content, page, vocabulary))
@@ -398,6 +391,7 @@ def generate(
     entries = catalog.build_entries(content)
     tags = catalog.tag_entries(content, entries, memo=tag_memo)
     by_id = {e.id: e for e in entries}
+    out.feed_entries = feeds_out.feed_entries(content, entries, tags, now=now)
 
     slugs = {p.slug for p in posts}
     feeds = {feed.id: feed for feed in content.feeds}
@@ -432,10 +426,11 @@ def generate(
         vocabulary = tags.tags_of(kb.item_id)
         meta: dict[str, Any] = {
             "title": kb.title,
-            "tags": list(kb.tags) + _labels(content, [t for t in vocabulary if t not in kb.tags]),
+            "tags": catalog.shown_tags(content.taxonomy, Kind.KB_PAGE, kb.tags, vocabulary),
         }
-        if kb.summary:
-            meta["description"] = kb.summary
+        description = catalog.page_description(Kind.KB_PAGE, kb.summary, kb.title)
+        if description:
+            meta["description"] = description
         out.pages.append(OutPage(path=page, text=front_matter(meta, kb.body), in_nav=False))
 
     kb_index = f"{catalog.KB_URI}/index.md"

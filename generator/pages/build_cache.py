@@ -69,8 +69,9 @@ class SitePages:
     warnings: tuple[str, ...]
     """Problems found in the content (reported again when the pages are reused)."""
     tags: tuple[feeds_out.TagInfo, ...]
-    dates: Mapping[str, datetime]
-    """Docs path → the generator's date of the page (see :func:`feeds_out.page_dates`)."""
+    feed_entries: Mapping[str, feeds_out.FeedEntry]
+    """What the site's feeds say of each page that can be an item, by docs path
+    (:func:`feeds_out.feed_entries`)."""
     reused: bool = False
     note: str = ""
     """Why the cached pages could not be reused (empty when they were, or on a first build)."""
@@ -222,7 +223,7 @@ def _manifest(built: SitePages, *, digest: str, until: datetime | None) -> dict[
         "pages": [[page.path, page.in_nav] for page in built.pages],
         "warnings": list(built.warnings),
         "tags": [{"id": t.id, "label": t.label, "description": t.description} for t in built.tags],
-        "dates": {path: date.isoformat() for path, date in built.dates.items()},
+        "feed_entries": [feeds_out.entry_to_json(e) for e in built.feed_entries.values()],
     }
 
 
@@ -242,14 +243,14 @@ def _from_manifest(data: Any) -> tuple[SitePages, str, datetime | None]:
             )
             for t in data["tags"]
         )
-        dates = {str(k): datetime.fromisoformat(v) for k, v in data["dates"].items()}
+        entries = [feeds_out.entry_from_json(e) for e in data["feed_entries"]]
         until = data["valid_until"]
         expiry = datetime.fromisoformat(until) if until is not None else None
         built = SitePages(
             pages=pages,
             warnings=tuple(str(w) for w in data["warnings"]),
             tags=tags,
-            dates=dates,
+            feed_entries={entry.page: entry for entry in entries},
             reused=True,
         )
         return built, str(data["digest"]), expiry
@@ -320,7 +321,7 @@ def site_pages(
         pages=tuple(PageEntry(path=p.path, in_nav=p.in_nav) for p in generated.pages),
         warnings=tuple(generated.warnings),
         tags=tuple(feeds_out.tag_infos(content)),
-        dates=feeds_out.page_dates(content),
+        feed_entries=generated.feed_entries,
         note="; ".join(text for text in (note, problem) if text),
     )
     manifest = _manifest(built, digest=digest, until=valid_until(content, now=now))

@@ -1,18 +1,20 @@
 """The site's own feeds: RSS 2.0 and JSON Feed 1.1, for the newsletter and for each tag.
 
-Pure functions: the MkDocs plugin collects each published page (its meta, canonical
-URL and the HTML MkDocs rendered) as a :class:`FeedPage` with :func:`feed_page`, then
-:func:`build_feeds` returns every feed document by its path under the site folder:
+Pure functions. What an item says of itself (title, dates, summary, authors, tags) comes
+from the generator's catalog as it makes the pages: :func:`feed_entries`, by docs path.
+The renderer only hands over, for each of those pages, its URL and the HTML it made
+(:class:`RenderedPage`); :func:`site_feeds` then gives every feed to write:
 
-* ``feed_rss.xml`` and ``feed.json``: every infolettre post, newest first;
+* ``feed_rss.xml`` and ``feed.json``: the infolettre's posts, newest first;
 * ``themes/<id>/feed_rss.xml`` and ``themes/<id>/feed.json``, beside the tag's page:
-  every post, feed item (``veille/``) and knowledge-base page (``connaissances/``)
+  the posts, feed items (``veille/``) and knowledge-base pages (``connaissances/``)
   carrying the tag, newest first. Undated pages come last, by title, without a date:
   they are listed rather than left out, since a tag page lists them too.
 
-Items carry the full content with every URL made absolute (feed readers resolve
-relative URLs against the feed's URL, not the page's, so they would break), the
-page's summary, its dates, authors, categories and tags. Drafts never get in.
+Each feed keeps its most recent items only (:data:`DEFAULT_LIMIT`, or the plugin's
+``feed_items``). Items carry the full content with every URL made absolute (feed
+readers resolve relative URLs against the feed's URL, not the page's, so they would
+break), the page's summary, its dates, authors, categories and tags. Drafts never get in.
 """
 
 from __future__ import annotations
@@ -21,16 +23,16 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
-from enum import Enum
 from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from generator.models import Content
+from generator.content.dates import paris_time
+from generator.models import Content, Kind
 from generator.pages.feedwriter import Channel, Entry, render_rss, rfc3339
 from generator.parallel import FieldPacker, map_forked
 from generator.themes import catalog
@@ -40,6 +42,8 @@ RSS_NAME = "feed_rss.xml"
 JSON_NAME = "feed.json"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 LANGUAGE = "fr-FR"
+DEFAULT_LIMIT = 50
+"""How many items each feed keeps by default, the most recent (as feed plugins do)."""
 
 URL_ATTRIBUTES = frozenset({"href", "src", "poster", "cite", "background", "longdesc"})
 """Attributes holding one URL; ``srcset`` (a list) and ``<object data>`` are handled too."""
@@ -53,34 +57,6 @@ _TAG_NAME = re.compile(r"<\s*[^\s/>]+")
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>(?:&para;|¶)</a>')
 _SEARCH_EXCLUDE = re.compile(r"""\sdata-search-exclude(?:=(?:"[^"]*"|'[^']*'))?(?=[\s/>])""")
 _LEADING_H1 = re.compile(r"^\s*<h1\b[^>]*>.*?</h1>\s*", re.DOTALL | re.IGNORECASE)
-
-
-class Kind(Enum):
-    """What sort of page an item comes from, told by its docs path."""
-
-    POST = "post"
-    FEED_ITEM = "feed_item"
-    KB_PAGE = "kb_page"
-
-
-def page_kind(src_uri: str) -> Kind | None:
-    """The kind of a page from its path in the docs, or ``None`` for other pages.
-
-    Posts are ``infolettre/posts/<slug>/index.md``, feed items
-    ``veille/<feed>/<slug>.md`` and knowledge-base pages ``connaissances/<slug>.md``;
-    section and feed index pages are not items.
-    """
-    parts = src_uri.split("/")
-    if src_uri.startswith(catalog.POSTS_URI + "/"):
-        rest = parts[len(catalog.POSTS_URI.split("/")) :]
-        return Kind.POST if len(rest) == 2 and rest[1] == "index.md" else None
-    if parts[-1] == "index.md" or not parts[-1].endswith(".md"):
-        return None
-    if parts[0] == catalog.FEEDS_URI and len(parts) == 3:
-        return Kind.FEED_ITEM
-    if parts[0] == catalog.KB_URI and len(parts) == 2:
-        return Kind.KB_PAGE
-    return None
 
 
 # --- URLs ------------------------------------------------------------------------------
@@ -234,28 +210,29 @@ def feed_content(html: str, base_url: str) -> str:
 
 
 @dataclass(frozen=True, kw_only=True)
-class FeedPage:
-    """A published page, as the feeds see it (URLs absolute, HTML ready)."""
+class FeedEntry:
+    """What the feeds say of a page, taken from the generator's catalog when it makes the
+    pages (:func:`feed_entries`), never read back from the rendered page."""
 
-    src_uri: str
-    """Its path in the docs (``infolettre/posts/<slug>/index.md``…)."""
+    page: str
+    """Its path in the docs (``infolettre/posts/<slug>/index.md``…): what the renderer
+    hands the page's HTML over by."""
     kind: Kind
-    url: str
     title: str
     description: str
-    content_html: str
     published: datetime | None
     updated: datetime | None = None
     authors: tuple[str, ...] = ()
+    """Display names."""
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
-    """The tags shown on the page: labels of the vocabulary, and editors' free tags."""
+    """The tags its page shows: labels of the vocabulary, and editors' free tags."""
     image: str = ""
-    draft: bool = False
+    """Relative to the page (a post's cover), or absolute."""
 
 
 def as_datetime(value: Any) -> datetime | None:
-    """A front-matter date as an aware datetime (dates at midnight UTC; naive is UTC).
+    """A date as an aware datetime (dates at midnight UTC; naive is UTC).
 
     Accepts ``datetime``, ``date`` and ISO 8601 strings; anything else is ``None``.
     """
@@ -274,123 +251,186 @@ def as_datetime(value: Any) -> datetime | None:
     return None
 
 
-def _strings(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list | tuple):
-        return ()
-    return tuple(str(v).strip() for v in value if v is not None and str(v).strip())
-
-
-def feed_page(
-    *,
-    src_uri: str,
-    url: str,
-    meta: Mapping[str, Any],
-    html: str,
-    authors: Sequence[str] = (),
-    date_fallback: datetime | None = None,
-) -> FeedPage | None:
-    """A :class:`FeedPage` from what MkDocs knows of a rendered page.
+def feed_entries(
+    content: Content, entries: Iterable[catalog.Entry], index: catalog.TagIndex, *, now: datetime
+) -> dict[str, FeedEntry]:
+    """The feed entry of every page that can be a feed item, by its docs path.
 
     Args:
-        src_uri: The page's path in the docs; other pages than posts, feed items and
-            knowledge-base pages give ``None``.
-        url: Its canonical, absolute URL.
-        meta: Its front matter: ``title``, ``description``, ``date`` (a date, or
-            ``created``/``updated`` for posts), ``authors``, ``categories``, ``tags``,
-            ``image`` (relative to the page), ``draft``.
-        html: The content MkDocs rendered (relative URLs).
-        authors: Display names of the authors; the ids of ``meta`` when empty.
-        date_fallback: A more precise date known elsewhere (the generator's), used
-            instead of the meta's.
+        content: The content as the pages are made of it (the posts to publish).
+        entries: Its catalog (:func:`generator.themes.catalog.build_entries`).
+        index: The tags of the entries.
+        now: The build time: drafts and posts dated later never get in, even where
+            ``mkdocs serve`` shows them.
 
     Returns:
-        The page, or ``None`` if it is not a feed item.
+        Posts, feed items and knowledge-base pages, with the title, dates, summary and
+        tags their pages show; a post's dates in Paris time, as its page gives them.
     """
-    kind = page_kind(src_uri)
-    if kind is None:
-        return None
-    raw_date = meta.get("date")
-    updated = None
-    if isinstance(raw_date, Mapping):
-        published = as_datetime(raw_date.get("created"))
-        updated = as_datetime(raw_date.get("updated"))
-    else:
-        published = as_datetime(raw_date)
-    if date_fallback is not None:
-        published = as_datetime(date_fallback)
-    if updated is not None and published is not None and updated <= published:
-        updated = None
-    title = strip_controls(str(meta.get("title") or "")).strip() or posixpath.basename(url)
-    image = str(meta.get("image") or "").strip()
-    return FeedPage(
-        src_uri=src_uri,
-        kind=kind,
-        url=url,
-        title=title,
-        description=strip_controls(str(meta.get("description") or "")).strip(),
-        content_html=feed_content(html, url),
-        published=published,
-        updated=updated,
-        authors=tuple(authors) or _strings(meta.get("authors")),
-        categories=_strings(meta.get("categories")),
-        tags=_strings(meta.get("tags")),
-        image=absolute_url(image, url) if image else "",
-        draft=meta.get("draft") is True,
+    posts = {catalog.post_page(post.slug): post for post in content.posts}
+    items = {catalog.item_page(item.feed_id, item.slug): item for item in content.items}
+    found: dict[str, FeedEntry] = {}
+    for entry in entries:
+        shown = catalog.shown_tags(
+            content.taxonomy, entry.kind, entry.editor_tags, index.tags_of(entry.id)
+        )
+        common: dict[str, Any] = {
+            "page": entry.page,
+            "kind": entry.kind,
+            "title": entry.title,
+            "description": catalog.page_description(entry.kind, entry.summary, entry.title),
+            "tags": tuple(shown),
+        }
+        if entry.kind is Kind.INFOLETTRE:
+            post = posts[entry.page]
+            if post.draft or post.date > now:
+                continue
+            published = paris_time(post.date)
+            updated = paris_time(post.lastmod or post.date)
+            found[entry.page] = FeedEntry(
+                **common,
+                published=published,
+                updated=updated if updated > published else None,
+                authors=tuple(
+                    content.author_names[a] for a in post.authors if a in content.author_names
+                ),
+                categories=post.categories,
+                image=post.cover,
+            )
+        elif entry.kind is Kind.FEED_ITEM:
+            # The item's own date, as its page gives it (it is listed under another
+            # when the feed dated it later than the day it was first seen).
+            found[entry.page] = FeedEntry(
+                **common, published=as_datetime(items[entry.page].published)
+            )
+        else:
+            found[entry.page] = FeedEntry(**common, published=as_datetime(entry.date))
+    return found
+
+
+def entry_to_json(entry: FeedEntry) -> dict[str, Any]:
+    """A feed entry as JSON values (the build cache keeps them beside its pages)."""
+    return {
+        "page": entry.page,
+        "kind": entry.kind.value,
+        "title": entry.title,
+        "description": entry.description,
+        "published": entry.published.isoformat() if entry.published else None,
+        "updated": entry.updated.isoformat() if entry.updated else None,
+        "authors": list(entry.authors),
+        "categories": list(entry.categories),
+        "tags": list(entry.tags),
+        "image": entry.image,
+    }
+
+
+def entry_from_json(data: Mapping[str, Any]) -> FeedEntry:
+    """The feed entry :func:`entry_to_json` was given.
+
+    Raises:
+        KeyError, TypeError, ValueError: ``data`` is not what it writes.
+    """
+    published, updated = data["published"], data["updated"]
+    return FeedEntry(
+        page=str(data["page"]),
+        kind=Kind(data["kind"]),
+        title=str(data["title"]),
+        description=str(data["description"]),
+        published=datetime.fromisoformat(published) if published is not None else None,
+        updated=datetime.fromisoformat(updated) if updated is not None else None,
+        authors=tuple(str(a) for a in data["authors"]),
+        categories=tuple(str(c) for c in data["categories"]),
+        tags=tuple(str(t) for t in data["tags"]),
+        image=str(data["image"]),
     )
 
 
 @dataclass(frozen=True, kw_only=True)
 class RenderedPage:
-    """What :func:`feed_page` needs of a page MkDocs rendered (its arguments)."""
+    """What the renderer gives of a page: where it is published, and its HTML."""
 
     src_uri: str
+    """Its path in the docs: the key of its :class:`FeedEntry`."""
     url: str
-    meta: Mapping[str, Any]
+    """Its canonical, absolute URL."""
     html: str
+    """The content it rendered (relative URLs)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedPage:
+    """A published page, as the feeds see it (URLs absolute, HTML ready)."""
+
+    src_uri: str
+    """Its path in the docs (``infolettre/posts/<slug>/index.md``…)."""
+    kind: Kind
+    url: str
+    title: str
+    description: str
+    content_html: str
+    published: datetime | None
+    updated: datetime | None = None
     authors: tuple[str, ...] = ()
-    date_fallback: datetime | None = None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    """The tags shown on the page: labels of the vocabulary, and editors' free tags."""
+    image: str = ""
 
 
-def _feed_page_of(page: RenderedPage) -> FeedPage | None:
-    return feed_page(
-        src_uri=page.src_uri,
-        url=page.url,
-        meta=page.meta,
-        html=page.html,
-        authors=page.authors,
-        date_fallback=page.date_fallback,
+def feed_page(entry: FeedEntry, *, url: str, html: str | None) -> FeedPage:
+    """A :class:`FeedPage`: the entry's metadata, the page's URL and HTML.
+
+    Args:
+        entry: What the generator says of the page.
+        url: Its canonical, absolute URL.
+        html: The content the renderer made of it (relative URLs); ``None`` leaves the
+            item's content empty (to order and choose items before their HTML is worked).
+    """
+    title = strip_controls(entry.title).strip() or posixpath.basename(url)
+    image = entry.image.strip()
+    return FeedPage(
+        src_uri=entry.page,
+        kind=entry.kind,
+        url=url,
+        title=title,
+        description=strip_controls(entry.description).strip(),
+        content_html=feed_content(html, url) if html is not None else "",
+        published=entry.published,
+        updated=entry.updated,
+        authors=entry.authors,
+        categories=entry.categories,
+        tags=entry.tags,
+        image=absolute_url(image, url) if image else "",
     )
 
 
 _FEED_PAGES = FieldPacker(FeedPage)
 
 
-def _pack(page: FeedPage | None) -> tuple[Any, ...] | None:
-    return None if page is None else _FEED_PAGES.pack(page)
-
-
-def _unpack(packed: tuple[Any, ...] | None) -> FeedPage | None:
-    return None if packed is None else _FEED_PAGES.unpack(packed)
-
-
-def feed_pages(rendered: Sequence[RenderedPage]) -> list[FeedPage]:
-    """:func:`feed_page` of each rendered page that is an item, on all cores (making
+def feed_pages(
+    rendered: Sequence[RenderedPage], entries: Mapping[str, FeedEntry]
+) -> list[FeedPage]:
+    """:func:`feed_page` of each rendered page that has an entry, on all cores (making
     URLs absolute parses every page's HTML)."""
-    found = map_forked(_feed_page_of, rendered, pack=_pack, unpack=_unpack, piece="feed-pages")
-    return [page for page in found if page is not None]
+    listed = [page for page in rendered if page.src_uri in entries]
+    return map_forked(
+        lambda page: feed_page(entries[page.src_uri], url=page.url, html=page.html),
+        listed,
+        pack=_FEED_PAGES.pack,
+        unpack=_FEED_PAGES.unpack,
+        piece="feed-pages",
+    )
 
 
 def newest_first(pages: Iterable[FeedPage]) -> list[FeedPage]:
-    """Published pages (no drafts), newest first; undated ones last, by title."""
-    published = [p for p in pages if not p.draft]
+    """Pages newest first; undated ones last, by title."""
+    listed = list(pages)
     dated = sorted(
-        (p for p in published if p.published is not None),
+        (p for p in listed if p.published is not None),
         key=lambda p: (p.published or datetime.min.replace(tzinfo=UTC), p.url),
         reverse=True,
     )
-    undated = sorted((p for p in published if p.published is None), key=lambda p: p.title)
+    undated = sorted((p for p in listed if p.published is None), key=lambda p: p.title)
     return dated + undated
 
 
@@ -533,9 +573,13 @@ def feed_specs(
     site_name: str,
     site_description: str,
     tags: Sequence[TagInfo],
+    limit: int = DEFAULT_LIMIT,
     language: str = LANGUAGE,
 ) -> list[FeedSpec]:
-    """The site's feeds: the newsletter's, then one per tag (drafts dropped)."""
+    """The site's feeds: the newsletter's, then one per tag, each with its ``limit`` most
+    recent items."""
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, not {limit}")
     base = site_url if site_url.endswith("/") else site_url + "/"
     ordered = newest_first(pages)
 
@@ -550,10 +594,16 @@ def feed_specs(
             description=description,
             language=language,
         )
-        return FeedSpec(folder=folder, info=info, items=tuple(items), tag_feed=folder != "")
+        return FeedSpec(folder=folder, info=info, items=tuple(items[:limit]), tag_feed=folder != "")
 
     specs = [
-        spec("", site_name, base, site_description, [p for p in ordered if p.kind is Kind.POST])
+        spec(
+            "",
+            site_name,
+            base,
+            site_description,
+            [p for p in ordered if p.kind is Kind.INFOLETTRE],
+        )
     ]
     # The ids of each page's tags, worked out once rather than once per tag.
     page_tags = [tag_ids(p.tags, tags) for p in ordered]
@@ -570,6 +620,52 @@ def feed_specs(
             )
         )
     return specs
+
+
+def site_feeds(
+    rendered: Sequence[RenderedPage],
+    entries: Mapping[str, FeedEntry],
+    *,
+    site_url: str,
+    site_name: str,
+    site_description: str,
+    tags: Sequence[TagInfo],
+    limit: int = DEFAULT_LIMIT,
+    language: str = LANGUAGE,
+) -> list[FeedSpec]:
+    """The site's feeds (:func:`feed_specs`) from the generator's entries and the pages
+    the renderer made of them.
+
+    The items are ordered and chosen on the entries alone; only the pages that some feed
+    keeps have their HTML worked (:func:`feed_content`), each once.
+
+    Args:
+        rendered: The pages the renderer made: URL and HTML by docs path; those without
+            an entry are left out.
+        entries: The generator's feed entries, by docs path (:func:`feed_entries`).
+        site_url: The site's absolute URL.
+        site_name: The site's title.
+        site_description: The site's description.
+        tags: The vocabulary; each tag gets a feed beside its page, ``themes/<id>/``.
+        limit: How many items each feed keeps, the most recent.
+        language: The feeds' language.
+    """
+    listed = [page for page in rendered if page.src_uri in entries]
+    specs = feed_specs(
+        (feed_page(entries[page.src_uri], url=page.url, html=None) for page in listed),
+        site_url=site_url,
+        site_name=site_name,
+        site_description=site_description,
+        tags=tags,
+        limit=limit,
+        language=language,
+    )
+    kept = {page.src_uri for spec in specs for page in spec.items}
+    made = {
+        page.src_uri: page
+        for page in feed_pages([page for page in listed if page.src_uri in kept], entries)
+    }
+    return [replace(spec, items=tuple(made[p.src_uri] for p in spec.items)) for spec in specs]
 
 
 def spec_documents(spec: FeedSpec, *, built: datetime) -> Iterator[tuple[str, str]]:
@@ -595,18 +691,20 @@ def build_feeds(
     site_description: str,
     tags: Sequence[TagInfo],
     built: datetime,
+    limit: int = DEFAULT_LIMIT,
     language: str = LANGUAGE,
 ) -> dict[str, str]:
     """Every feed of the site, by its path under the site folder (in one process; the
     plugin writes them with :func:`write_feeds`).
 
     Args:
-        pages: The pages collected during the build (drafts are dropped here).
+        pages: The pages of the feeds.
         site_url: The site's absolute URL.
         site_name: The site's title.
         site_description: The site's description.
         tags: The vocabulary; each tag gets a feed beside its page, ``themes/<id>/``.
         built: The build time: the ``lastBuildDate`` of feeds without a dated item.
+        limit: How many items each feed keeps, the most recent.
         language: The feeds' language.
 
     Returns:
@@ -619,6 +717,7 @@ def build_feeds(
         site_name=site_name,
         site_description=site_description,
         tags=tags,
+        limit=limit,
         language=language,
     )
     return {path: text for spec in specs for path, text in spec_documents(spec, built=built)}
@@ -646,16 +745,6 @@ def tag_infos(content: Content) -> list[TagInfo]:
         TagInfo(id=rule.id, label=rule.label, description=rule.description)
         for rule in content.taxonomy.tags
     ]
-
-
-def page_dates(content: Content) -> dict[str, datetime]:
-    """Docs path → the generator's date, more precise than the pages' (feed items) or
-    absent from them (knowledge-base pages)."""
-    dates: dict[str, datetime] = {
-        catalog.item_page(i.feed_id, i.slug): i.published for i in content.items
-    }
-    dates.update({catalog.kb_page(kb.slug): kb.date for kb in content.kb_pages if kb.date})
-    return dates
 
 
 def discovery_links(src_uri: str, *, site_url: str, site_name: str, tags: Sequence[TagInfo]) -> str:

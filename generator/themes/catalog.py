@@ -8,7 +8,7 @@ entries and tags live in a :class:`TagIndex`, not on the entries.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -156,6 +156,42 @@ def build_entries(content: Content) -> list[Entry]:
             )
         )
     return entries
+
+
+def tag_labels(taxonomy: Taxonomy, ids: Iterable[str]) -> list[str]:
+    """The labels of vocabulary tags (an id the vocabulary lacks is kept as it is)."""
+    labels = []
+    for tag_id in ids:
+        rule = taxonomy.get(tag_id)
+        labels.append(rule.label if rule else tag_id)
+    return labels
+
+
+def shown_tags(
+    taxonomy: Taxonomy, kind: Kind, editor_tags: Sequence[str], vocabulary: Sequence[str]
+) -> list[str]:
+    """The tags a page shows: its editors' tags, then the labels of the vocabulary tags
+    it got (``vocabulary``, from :meth:`TagIndex.tags_of`).
+
+    An infolettre shows its editors' free tags (those that are vocabulary ids come back
+    among ``vocabulary``, as labels); a knowledge-base page shows its editors' tags as
+    written, then the other vocabulary tags; a feed item, its vocabulary tags only.
+    """
+    if kind is Kind.INFOLETTRE:
+        free = [t for t in editor_tags if not taxonomy.get(t)]
+        return free + tag_labels(taxonomy, vocabulary)
+    if kind is Kind.KB_PAGE:
+        rest = [t for t in vocabulary if t not in editor_tags]
+        return list(editor_tags) + tag_labels(taxonomy, rest)
+    return tag_labels(taxonomy, vocabulary)
+
+
+def page_description(kind: Kind, summary: str, title: str) -> str:
+    """The description of a page: its summary; for an infolettre or a feed item without
+    one, its title (a knowledge-base page then has none)."""
+    if summary or kind is Kind.KB_PAGE:
+        return summary
+    return title
 
 
 def document(entry: Entry) -> Document:
