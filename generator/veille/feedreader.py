@@ -158,6 +158,22 @@ def parse_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> list[FeedItem
     return read_feed(data, feed, now=now).items
 
 
+def _without_cut_character(data: bytes) -> bytes:
+    """``data`` less the first bytes of a UTF-8 character a cut went through.
+
+    A document cut inside a character is no longer valid UTF-8, and feedparser would then
+    read all of it in another encoding (``l’article`` becoming ``lâ€™article``). Only
+    an incomplete sequence at the very end is dropped: a whole document ends with markup,
+    and one in another encoding fails earlier, so it is left as it is.
+    """
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.reason == "unexpected end of data" and err.end == len(data):
+            return data[: err.start]
+    return data
+
+
 def read_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> ParsedFeed:
     """Parse a feed document.
 
@@ -181,7 +197,7 @@ def read_feed(data: bytes, feed: FeedConfig, *, now: datetime) -> ParsedFeed:
     if data.strip().removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{"):
         return ParsedFeed(items=parse_json_feed(data, feed, now=now))
     parsed = feedparser.parse(
-        io.BytesIO(data),
+        io.BytesIO(_without_cut_character(data)),
         # Without a content type feedparser assumes ISO-8859-1 for some text; with
         # application/xml and no charset it honours the XML declaration (RFC 3023).
         response_headers={"content-location": feed.url, "content-type": "application/xml"},
