@@ -35,11 +35,10 @@ from generator.content.loader import load_feeds, load_taxonomy
 from generator.errors import GeneratorError
 from generator.publish.netlify_headers import headers_from_inline
 from generator.publish.redirects import redirects_file, site_redirects
-from generator.publish.share_meta import share_info, share_tags
+from generator.publish.share_meta import page_share_info, with_share_tags
 from generator.publish.site_config import PublicationSettings, publication_settings
 from generator.publish.site_inline import PageScanner
 from generator.publish.subscription import subscription_page
-from generator.themes import catalog
 
 from .theme_scripts import depth_of, template_scripts
 
@@ -167,28 +166,20 @@ class PublicationPlugin(BasePlugin[PublicationConfig]):
         return Path(config.config_file_path).parent / self.config.cache_dir / "inline.json"
 
     def _share_tags(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        if not (self.config.share_meta and config.site_url):
+        if not (self.config.share_meta and config.site_url and page.canonical_url):
             return output
-        if "</head>" not in output or not page.canonical_url:
-            return output
-        meta = page.meta
-        article = page.file.src_uri.startswith(catalog.POSTS_URI + "/")
-        created = (
-            meta.get("date", {}).get("created") if isinstance(meta.get("date"), dict) else None
-        )
-        title = config.site_name if page.is_homepage else str(meta.get("title") or page.title or "")
-        info = share_info(
-            title=title,
-            description=str(meta.get("description") or config.site_description or ""),
+        info = page_share_info(
+            page.meta,
+            src_uri=page.file.src_uri,
+            page_title=str(page.title or ""),
+            is_homepage=page.is_homepage,
             url=page.canonical_url,
             site_url=config.site_url,
             site_name=config.site_name,
-            page_image=str(meta.get("image") or "") if article else "",
+            site_description=config.site_description or "",
             default_image=self.settings.share_image,
-            article=article,
-            published=created.isoformat() if isinstance(created, datetime) else "",
         )
-        return output.replace("</head>", share_tags(info) + "</head>", 1)
+        return with_share_tags(output, info)
 
     def _template_scripts(self, config: MkDocsConfig, pages: list[tuple[str, Any]]) -> set[str]:
         """The inline scripts of the templates, at the depths of the built ``pages``."""
