@@ -150,8 +150,7 @@ def load_feeds(root: Path) -> tuple[FeedConfig, ...]:
     feeds = _memo("feeds", path.resolve(), signature, parse)
     if all(feed.snapshot is None or feed.snapshot.is_file() for feed in feeds):
         return feeds
-    _MEMO.pop(("feeds", path.resolve()), None)
-    return _memo("feeds", path.resolve(), signature, parse)  # names the missing file
+    return parse()  # a snapshot is gone: the error names it
 
 
 def load_content(root: Path) -> Content:
