@@ -10,7 +10,7 @@ ADDR   ?= localhost:8000
 # Material prints a long end-of-life notice on every build; the project knows.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build test test-fast lint browser ingest clean
+.PHONY: install serve build test test-fast lint browser tls-tools ingest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,21 @@ browser:
 	  fi; \
 	}
 
-test: lint browser
+# The HTTPS ingestion test makes its server's certificate with the openssl command
+# (Debian package openssl), installed the same way when it is missing.
+tls-tools:
+	@command -v openssl >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" -eq 0 ]; then \
+	    echo "openssl absent : installation du paquet Debian openssl"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssl \
+	      >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssl; }; \
+	  else \
+	    echo "openssl absent et apt-get inutilisable (root requis) : le test HTTPS sera ignoré"; \
+	  fi; \
+	}
+
+test: lint browser tls-tools
 	$(BIN)/pytest
 
 # The same tests but the slow end-to-end ones (marker `slow`), for a quick check while
