@@ -12,11 +12,12 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -899,9 +900,23 @@ def test_feed_entries_leave_drafts_out_and_date_items_as_their_pages(
     )
 )
 @settings(max_examples=60, deadline=None)
+@example(  # Found by this test: 23:00 on that day does not exist in Araguaína (DST gap).
+    entry=FeedEntry(
+        page="0",
+        kind=Kind.INFOLETTRE,
+        title="",
+        description="",
+        published=None,
+        updated=datetime(1965, 3, 30, 23, 0, tzinfo=ZoneInfo("America/Araguaina")),
+    )
+)
 def test_feed_entries_keep_through_json(entry: FeedEntry) -> None:
     again = feeds_out.entry_from_json(json.loads(json.dumps(feeds_out.entry_to_json(entry))))
-    assert again == entry
+    # Dates come back with a fixed offset: the same instant and offset, written the same
+    # (checked below), though Python says two zones differ for a time in a DST gap or fold.
+    assert replace(again, published=None, updated=None) == replace(
+        entry, published=None, updated=None
+    )
     for mine, theirs in ((entry.published, again.published), (entry.updated, again.updated)):
         assert (mine is None and theirs is None) or (
             mine is not None and theirs is not None and mine.isoformat() == theirs.isoformat()
