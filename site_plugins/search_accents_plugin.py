@@ -19,7 +19,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 
-from generator.pages.search_accents import add_accent_free_field
+from generator.pages.search_accents import add_accent_free_field, merge_rebuilt
 from generator.parallel import Background
 
 log = get_plugin_logger(__name__)
@@ -35,16 +35,25 @@ class SearchAccentsConfig(base.Config):
     """Add the accent-free words to the search index."""
 
 
-def fold_index(path: Path) -> None:
-    """Add the accent-free words to the index at ``path``, in place.
+def _read_index(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise PluginError(f"{path} : index de recherche illisible : {err}") from err
+
+
+def fold_index(path: Path, previous: Any = None) -> None:
+    """Add the accent-free words to the index at ``path``, in place; after a ``--dirty``
+    build, the ``previous`` index gives the pages not rendered again.
 
     Raises:
         PluginError: The index cannot be read or is not Material's.
     """
     try:
-        index = json.loads(path.read_text(encoding="utf-8"))
-        folded = add_accent_free_field(index)
-    except (OSError, ValueError) as err:
+        folded = add_accent_free_field(_read_index(path))
+        if previous is not None:
+            folded = merge_rebuilt(previous, folded)
+    except ValueError as err:
         raise PluginError(f"{path} : index de recherche illisible : {err}") from err
     path.write_text(json.dumps(folded, separators=(",", ":")), encoding="utf-8")
 
@@ -55,6 +64,20 @@ class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
     def __init__(self) -> None:
         self.job: Background[None] | None = None
         """The index being folded, between the two post-build hooks."""
+        self.dirty = False
+        self.previous: Any = None
+        """The site's index before a ``--dirty`` build (read before Material replaces it)."""
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.dirty = dirty
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # A --dirty build indexes only the pages it renders again: the others keep the
+        # entries of the index already in the site folder.
+        self.previous = None
+        path = Path(config.site_dir) / INDEX
+        if self.config.enabled and self.dirty and path.is_file():
+            self.previous = _read_index(path)
 
     # Below the default priority: Material's search plugin writes the index in its own
     # on_post_build, which must have run. The folding runs in a child process while the
@@ -68,7 +91,8 @@ class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
         if not path.is_file():
             log.info("pas d'index de recherche (%s) : plugin search absent ou désactivé", INDEX)
             return None
-        self.job = Background(lambda: fold_index(path), piece="accents")
+        previous, self.previous = self.previous, None
+        self.job = Background(lambda: fold_index(path, previous), piece="accents")
         if not self.job.forked:  # in this process, now
             self._finish(config=config)
         return None

@@ -309,3 +309,35 @@ def test_unreadable_tag_decisions_are_reported_and_made_again(
     # Written again whole: one entry per published item, post and page.
     assert isinstance(decisions["code"], str)
     assert len(decisions["decisions"]) >= len(load_content(content_dir).items)
+
+
+def test_kept_decisions_are_read_once_and_rewritten_only_when_changed(
+    site_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One `mkdocs serve` rebuild after another: the decisions file is parsed once, and
+    left as it is when no decision changed."""
+    monkeypatch.setattr(build_cache, "_KEPT", {})
+    content_dir, cache = site_copy / "content", tmp_path / "cache"
+    site_pages(content_dir, cache, now=NOW)
+    tags_file = cache / build_cache.TAGS_NAME
+    written = tags_file.stat()
+    parsed: list[object] = []
+    real = build_cache._decision_from_json
+
+    def counted(data: object) -> Any:
+        parsed.append(data)
+        return real(data)
+
+    monkeypatch.setattr(build_cache, "_decision_from_json", counted)
+    # An edit that changes no decision: a comment in authors.yml.
+    authors = content_dir / "authors.yml"
+    authors.write_text(authors.read_text(encoding="utf-8") + "\n# note\n", "utf-8")
+    assert not site_pages(content_dir, cache, now=NOW).reused
+    assert parsed == []  # what this process wrote is what it reads
+    after = tags_file.stat()
+    assert (after.st_mtime_ns, after.st_ino) == (written.st_mtime_ns, written.st_ino)
+    # Another process's file (or an edit by hand) is read.
+    monkeypatch.setattr(build_cache, "_KEPT", {})
+    (cache / MANIFEST_NAME).unlink()
+    site_pages(content_dir, cache, now=NOW)
+    assert parsed

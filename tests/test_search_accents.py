@@ -15,6 +15,7 @@ from generator.pages.search_accents import (
     accent_free_words,
     add_accent_free_field,
     fold_word,
+    merge_rebuilt,
 )
 from site_plugins.search_accents_plugin import SearchAccentsPlugin
 
@@ -114,3 +115,69 @@ def test_without_an_index_the_plugin_does_nothing(tmp_path: Path) -> None:
     plugin, config = _plugin_and_config(tmp_path)
     _post_build(plugin, config)
     assert not (tmp_path / "search").exists()
+
+
+def _doc(location: str, text: str) -> dict[str, str]:
+    return {"location": location, "title": location, "text": text}
+
+
+def test_a_partial_index_replaces_only_the_pages_it_rebuilt() -> None:
+    previous = {
+        "config": {"old": True},
+        "docs": [_doc("a/", "A"), _doc("a/#x", "A x"), _doc("b/", "B"), _doc("c/", "C")],
+    }
+    fresh = {
+        "config": {"new": True},
+        "docs": [_doc("b/", "B2"), _doc("b/#y", "B2 y"), _doc("d/", "D")],
+    }
+    merged = merge_rebuilt(previous, fresh)
+    assert merged["config"] == {"new": True}
+    assert [(d["location"], d["text"]) for d in merged["docs"]] == [
+        ("a/", "A"),
+        ("a/#x", "A x"),
+        ("b/", "B2"),
+        ("b/#y", "B2 y"),
+        ("c/", "C"),
+        ("d/", "D"),
+    ]
+    assert previous["docs"][2]["text"] == "B"  # inputs untouched
+
+
+def test_a_dirty_build_keeps_every_page_in_the_search_index(tmp_path: Path) -> None:
+    """MkDocs' --dirty build indexes only the pages it renders again; the others stay."""
+    import os
+    import time
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("index", "modèles", "réseaux"):
+        (docs / f"{name}.md").write_text(f"# {name}\n\nÀ propos de {name}.\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Test\ntheme:\n  name: material\n  language: fr\n"
+        "plugins:\n  - search\n  - search_accents\n",
+        encoding="utf-8",
+    )
+
+    def run(*, dirty: bool) -> list[dict[str, str]]:
+        config = load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+        config.plugins.on_startup(command="build", dirty=dirty)
+        build(config, dirty=dirty)
+        config.plugins.on_shutdown()
+        index = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text("utf-8"))
+        docs_: list[dict[str, str]] = index["docs"]
+        return docs_
+
+    full = run(dirty=False)
+    edited = docs / "réseaux.md"
+    edited.write_text("# réseaux\n\nÉdition nouvelle.\n", encoding="utf-8")
+    later = time.time() + 5  # newer than the built page, whatever the clock's grain
+    os.utime(edited, (later, later))
+    partial = run(dirty=True)
+    assert {d["location"] for d in partial} == {d["location"] for d in full}
+    texts = " ".join(d["text"] for d in partial)
+    assert "Édition nouvelle" in texts and "À propos de modèles" in texts
+    assert "À propos de réseaux" not in texts
+    assert all(FIELD in d for d in partial if "propos" in d["text"] or "Édition" in d["text"])

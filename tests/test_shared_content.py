@@ -96,3 +96,20 @@ def test_a_second_content_folder_is_refused(site_copy: Path) -> None:
     config = load_config(str(site_copy / "mkdocs.yml"), site_dir=str(site_copy / "site"))
     with pytest.raises(PluginError, match="un seul dossier de contenu"):
         config.plugins.on_config(config)
+
+
+def test_the_archive_is_read_again_only_when_one_of_its_files_changed(
+    site_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "_MEMO", {})
+    content = site_copy / "content"
+    feeds = loader.load_feeds(content)
+    first = loader.load_archives(content, feeds)
+    assert first and loader.load_archives(content, feeds) is first
+    item = sorted((content / "archive").glob("*/*.md"))[0]
+    text = item.read_text(encoding="utf-8")
+    assert "\ntitle: " in text
+    item.write_text(text.replace("\ntitle: ", "\ntitle: Revu — ", 1), encoding="utf-8")
+    again = loader.load_archives(content, feeds)
+    assert again is not first
+    assert sum(i.title.startswith("Revu — ") for i in again) == 1

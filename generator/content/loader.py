@@ -22,7 +22,7 @@ from generator.content import frontmatter
 from generator.content.kb import parse_kb_page
 from generator.content.posts import parse_post
 from generator.errors import ContentError
-from generator.models import Asset, Content, FeedConfig, KbPage, Post, Taxonomy
+from generator.models import Asset, Content, FeedConfig, FeedItem, KbPage, Post, Taxonomy
 from generator.themes.taxonomy import parse_taxonomy
 from generator.veille.archive import read_archives
 from generator.veille.feeds_config import parse_feeds
@@ -153,6 +153,22 @@ def load_feeds(root: Path) -> tuple[FeedConfig, ...]:
     return parse()  # a snapshot is gone: the error names it
 
 
+def load_archives(root: Path, feeds: tuple[FeedConfig, ...]) -> tuple[FeedItem, ...]:
+    """Every archived item of ``feeds`` (read again only when a file of the archive, or
+    ``feeds.yml``, changed, see :func:`_memo`)."""
+    folder = root / ARCHIVE_DIR
+    if not folder.is_dir():
+        return ()
+    files = sorted(folder.glob("*/*.md"))
+    signature = (_signature(files), tuple(feed.id for feed in feeds))
+    return _memo(
+        "archive",
+        folder.resolve(),
+        signature,
+        lambda: tuple(read_archives(folder, feeds)),
+    )
+
+
 def load_content(root: Path) -> Content:
     """Read the whole content folder.
 
@@ -163,13 +179,13 @@ def load_content(root: Path) -> Content:
     if not root.is_dir():
         raise ContentError(root, "dossier de contenu introuvable")
     feeds = load_feeds(root)
-    items = read_archives(root / ARCHIVE_DIR, feeds)
+    items = load_archives(root, feeds)
     authors = load_authors(root)
     return Content(
         root=root,
         posts=tuple(load_posts(root)),
         feeds=feeds,
-        items=tuple(items),
+        items=items,
         kb_pages=tuple(load_kb_pages(root)),
         taxonomy=load_taxonomy(root),
         authors=tuple(authors),

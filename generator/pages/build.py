@@ -12,12 +12,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from generator.content.dates import format_french, paris_day, paris_time
-from generator.content.shortcodes import convert
+from generator.content.shortcodes import ShortcodeWarning, convert
 from generator.content.yaml_dump import dump_front_matter
 from generator.models import Content, FeedConfig, FeedItem, Kind, OutPage, Post
 from generator.pages import excerpts, feeds_out, raw_html
@@ -265,6 +266,14 @@ def _pager(posts: tuple[Post, ...], index: int, page: str) -> str:
     )
 
 
+@lru_cache(maxsize=2048)
+def _converted(text: str) -> tuple[str, tuple[ShortcodeWarning, ...]]:
+    """:func:`~generator.content.shortcodes.convert`, once per text in a process: each
+    ``mkdocs serve`` rebuild converts again only the posts that changed."""
+    body, warnings = convert(text)
+    return body, tuple(warnings)
+
+
 def _post_page(
     content: Content,
     posts: tuple[Post, ...],
@@ -275,7 +284,7 @@ def _post_page(
 ) -> None:
     post = posts[index]
     page = catalog.post_page(post.slug)
-    body, warnings = convert(link_siblings(post.body, slugs))
+    body, warnings = _converted(link_siblings(post.body, slugs))
     for warning in warnings:
         out.warnings.append(f"{post.path}:{post.body_line + warning.line - 1}: {warning.message}")
     for line, src in missing_images(post.body, {a.name for a in post.assets}):

@@ -141,6 +141,39 @@ def _decision_from_json(data: Any) -> TagDecision:
     )
 
 
+_Decisions = dict[str, tuple[TagDecision, ...]]
+
+
+@dataclass
+class _Kept:
+    stat: tuple[int, int, int]
+    code: str
+    decisions: _Decisions
+    json: dict[str, str] = field(default_factory=dict)
+    """Each key's decisions as written in the file, for the next write."""
+
+
+_KEPT: dict[Path, _Kept] = {}
+"""The decisions this process last read or wrote, by file, with the file's size,
+modification time and inode: one ``mkdocs serve`` rebuild after another reads the file
+once, and writes again in JSON only the decisions that changed."""
+
+
+def _stat_key(path: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def _kept(path: Path, code: str) -> _Kept | None:
+    kept = _KEPT.get(path.resolve())
+    if kept is None or kept.code != code or kept.stat != _stat_key(path):
+        return None
+    return kept
+
+
 def load_decisions(path: Path, code: str) -> tuple[dict[str, tuple[TagDecision, ...]], str]:
     """The tag decisions kept by the last build, if made by the same code.
 
@@ -150,6 +183,9 @@ def load_decisions(path: Path, code: str) -> tuple[dict[str, tuple[TagDecision, 
     """
     if not path.is_file():
         return {}, ""
+    kept = _kept(path, code)
+    if kept is not None:
+        return dict(kept.decisions), ""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -162,19 +198,34 @@ def load_decisions(path: Path, code: str) -> tuple[dict[str, tuple[TagDecision, 
         }
     except (OSError, UnicodeDecodeError, KeyError, TypeError, ValueError, AttributeError) as err:
         return {}, f"décisions d'étiquetage en cache illisibles ({path}) : {err} ; recalculées"
+    stat = _stat_key(path)
+    if stat is not None:
+        _KEPT[path.resolve()] = _Kept(stat=stat, code=code, decisions=decisions)
     return decisions, ""
 
 
 def save_decisions(path: Path, code: str, decisions: Mapping[str, tuple[TagDecision, ...]]) -> None:
-    """Keep this build's tag decisions for the next one."""
-    data = {
-        "format": FORMAT,
-        "code": code,
-        "decisions": {
-            key: [_decision_to_json(d) for d in value] for key, value in decisions.items()
-        },
-    }
-    write_many({path: json.dumps(data, ensure_ascii=False) + "\n"}, durable=False)
+    """Keep this build's tag decisions for the next one (the file is left as it is when
+    it already holds them)."""
+    kept = _kept(path, code)
+    if kept is not None and kept.decisions == decisions:
+        return
+    previous = kept.json if kept is not None else {}
+    old = kept.decisions if kept is not None else {}
+    written: dict[str, str] = {}
+    for key, value in decisions.items():
+        text = previous.get(key)
+        if text is None or old.get(key) != value:
+            text = json.dumps([_decision_to_json(d) for d in value], ensure_ascii=False)
+        written[key] = text
+    body = ",\n".join(
+        f"{json.dumps(key, ensure_ascii=False)}: {text}" for key, text in written.items()
+    )
+    header = json.dumps({"format": FORMAT, "code": code}, ensure_ascii=False)[:-1]
+    write_many({path: f'{header}, "decisions": {{\n{body}}}}}\n'}, durable=False)
+    stat = _stat_key(path)
+    if stat is not None:
+        _KEPT[path.resolve()] = _Kept(stat=stat, code=code, decisions=dict(decisions), json=written)
 
 
 def input_digest(content_dir: Path, *, include_drafts: bool) -> str:
@@ -265,6 +316,9 @@ def _reusable(cache_dir: Path, digest: str, now: datetime) -> tuple[SitePages | 
         return None, ""
     try:
         data = json.loads(manifest_path.read_text(encoding="utf-8"))
+        # The digest first: the rest of a manifest that cannot serve is not read.
+        if isinstance(data, dict) and data.get("format") == FORMAT and data.get("digest") != digest:
+            return None, "contenu ou générateur modifié depuis la dernière construction"
         built, recorded, expiry = _from_manifest(data)
     except (OSError, UnicodeDecodeError, ValueError) as err:
         return None, f"manifeste du cache illisible ({manifest_path}) : {err} ; pages régénérées"

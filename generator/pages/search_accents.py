@@ -96,3 +96,47 @@ def add_accent_free_field(index: Any) -> dict[str, Any]:
         new_docs.append({**doc, FIELD: words} if words else dict(doc))
     new_config = {**config, "fields": {**fields, FIELD: {"boost": boost}}}
     return {**index, "config": new_config, "docs": new_docs}
+
+
+def _page_of(doc: Any) -> str:
+    """The page an entry belongs to: its location without the ``#anchor``."""
+    location = doc.get("location") if isinstance(doc, dict) else None
+    return str(location or "").split("#", 1)[0]
+
+
+def merge_rebuilt(previous: Any, fresh: Any) -> dict[str, Any]:
+    """The whole index after a partial (``--dirty``) build.
+
+    Material's search plugin indexes the pages the build rendered; a ``--dirty`` build
+    renders only the changed ones, and its index would lose every other page. The
+    entries of the rebuilt pages come from ``fresh``, in the place their page had;
+    every other page keeps its entries from ``previous``; pages new to the site come last.
+
+    Args:
+        previous: The last complete index (parsed).
+        fresh: The partial build's index (parsed): its ``config`` is kept.
+
+    Returns:
+        A new index; neither argument is modified.
+
+    Raises:
+        ValueError: An index not shaped like Material's.
+    """
+    old_docs = previous.get("docs") if isinstance(previous, dict) else None
+    new_docs = fresh.get("docs") if isinstance(fresh, dict) else None
+    if not isinstance(old_docs, list) or not isinstance(new_docs, list):
+        raise ValueError("« docs » attendu dans les deux index")
+    rebuilt: dict[str, list[Any]] = {}
+    for doc in new_docs:
+        rebuilt.setdefault(_page_of(doc), []).append(doc)
+    merged: list[Any] = []
+    placed: set[str] = set()
+    for doc in old_docs:
+        page = _page_of(doc)
+        if page not in rebuilt:
+            merged.append(doc)
+        elif page not in placed:
+            merged.extend(rebuilt[page])
+            placed.add(page)
+    merged.extend(doc for page, docs in rebuilt.items() if page not in placed for doc in docs)
+    return {**fresh, "docs": merged}
