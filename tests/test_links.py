@@ -115,6 +115,17 @@ def test_the_generator_reports_its_links_to_missing_pages(
     assert f"{item} : lien vers « themes/nulle/index.md », page introuvable" in warnings
 
 
+def test_the_defaults_are_the_sites_settings() -> None:
+    # The infolettre plugin passes no URL settings: the generator's defaults must be
+    # those of mkdocs.yml, or every link of the generated HTML would be off.
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    blog = config.plugins["material/blog"]
+    assert UrlStyle() == UrlStyle(
+        directory_urls=config.use_directory_urls,
+        post_url_format=blog.config["post_url_format"],
+    )
+
+
 def test_every_link_is_right_from_the_source_folder_too() -> None:
     # A renderer that resolves a relative link against the folder of the page's source
     # (Zensical), rather than leaving it to the browser at the page's URL (MkDocs),
