@@ -16,8 +16,6 @@ and ``on_post_build`` waits for it. Every page's ``<head>`` links them.
 
 from __future__ import annotations
 
-import posixpath
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,18 +35,6 @@ from generator.parallel import Background
 from generator.themes import catalog
 
 log = get_plugin_logger(__name__)
-
-
-def _resolver(page: Page, files: Files) -> Callable[[str], str | None]:
-    """The URL, relative to ``page``, of a ``.md`` path relative to its source (as MkDocs
-    resolves the links of Markdown), or ``None`` where no page of the site has that path."""
-    folder = posixpath.dirname(page.file.src_uri)
-
-    def resolve(path: str) -> str | None:
-        target = files.get_file_from_path(posixpath.normpath(posixpath.join(folder, path)))
-        return None if target is None else target.url_relative_to(page.file)
-
-    return resolve
 
 
 def _is_category(page: Page) -> bool:
@@ -221,9 +207,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         src_uri = page.file.src_uri
         blocks = self.raw_html.pop(src_uri, None)
         if blocks:
-            html, unknown = raw_html.put_back(html, blocks, _resolver(page, files))
-            for target in unknown:
-                log.warning(f"{src_uri} : lien vers « {target} », page introuvable")
+            html = raw_html.put_back(html, blocks)
         # A --dirty build writes no feeds (on_post_build): nothing to collect.
         if self.dirty or not self._feeds_on(config) or not page.canonical_url:
             return html

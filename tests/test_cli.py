@@ -36,8 +36,10 @@ def test_build_writes_the_pages_the_plugin_injects(tmp_path: Path) -> None:
     assert post.startswith("---\ntitle: Infolettre Avril 2023")
     assert "!!! note" in post and "{{%" not in post
     assert (out / "infolettre/posts/infolettre_13/featured.jpg").is_file()
-    assert len(list((out / "veille/framablog").glob("*.md"))) == 8  # 7 items + index
-    assert (out / "themes/events.md").is_file()
+    # Pages whose HTML the generator writes are indexes, each in its folder.
+    assert len(list((out / "veille/framablog").glob("*/index.md"))) == 7
+    assert (out / "veille/framablog/index.md").is_file()
+    assert (out / "themes/events/index.md").is_file()
     again = _run("build", "--out", str(out))
     assert "0 écrits" in again.stdout
 

@@ -13,7 +13,7 @@ from mkdocs.config import load_config
 
 from generator.content.loader import load_content
 from generator.models import FeedItem
-from generator.pages.build import generate, paginate
+from generator.pages.build import Generated, generate, paginate
 from generator.veille.feeds_config import parse_feeds
 from generator.veille.ingest import ingest_snapshot
 
@@ -23,17 +23,31 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def test_paginate_splits_and_links_pages() -> None:
-    rows = [{"href": f"../veille/f/{n}.md", "title": str(n)} for n in range(120)]
-    pages = paginate("themes/events.md", "themes/events", rows, per_page=50)
+    rows = [{"target": f"veille/f/{n}/index.md", "title": str(n)} for n in range(120)]
+    pages = paginate("themes/events/index.md", "themes/events", rows, per_page=50)
     assert [(path, len(chunk)) for path, chunk, _ in pages] == [
-        ("themes/events.md", 50),
-        ("themes/events/page/2.md", 50),
-        ("themes/events/page/3.md", 20),
+        ("themes/events/index.md", 50),
+        ("themes/events/page/2/index.md", 50),
+        ("themes/events/page/3/index.md", 20),
     ]
+    assert pages[0][1][0]["href"] == "../../veille/f/0/index.md"
     _, chunk, pager = pages[1]
-    assert chunk[0]["href"] == "../../../veille/f/50.md"
-    assert '<a href="../../events.md">← Plus récents</a>' in pager
-    assert '<a href="3.md">Plus anciens →</a>' in pager
+    assert chunk[0]["href"] == "../../../../veille/f/50/index.md"
+    assert '<a href="../../index.md">← Plus récents</a>' in pager
+    assert '<a href="../3/index.md">Plus anciens →</a>' in pager
+
+
+def test_paginate_in_html_links_the_published_urls() -> None:
+    rows = [{"target": f"veille/f/{n}/index.md", "title": str(n)} for n in range(120)]
+    out = Generated(now=NOW)
+    pages = paginate("themes/events/index.md", "themes/events", rows, link=out.link, per_page=50)
+    assert pages[0][1][0]["href"] == "../../veille/f/0/"
+    _, chunk, pager = pages[1]
+    assert chunk[0]["href"] == "../../../../veille/f/50/"
+    assert '<a href="../../">← Plus récents</a>' in pager
+    assert '<a href="../3/">Plus anciens →</a>' in pager
+    # Every link is kept for the check of missing pages.
+    assert ("themes/events/page/2/index.md", "veille/f/50/index.md") in out.links
 
 
 def test_a_large_feed_is_listed_on_several_pages_out_of_the_nav() -> None:
@@ -45,12 +59,14 @@ def test_a_large_feed_is_listed_on_several_pages_out_of_the_nav() -> None:
     )
     generated = generate(replace(content, items=many), now=NOW)
     listing = sorted(p.path for p in generated.pages if p.path.startswith("veille/framablog/"))
-    assert "veille/framablog/page/3.md" in listing and "veille/framablog/page/4.md" not in listing
+    assert "veille/framablog/page/3/index.md" in listing
+    assert "veille/framablog/page/4/index.md" not in listing
     first = next(p for p in generated.pages if p.path == "veille/framablog/index.md")
-    assert first.text is not None and "item-000.md" in first.text and "item-050" not in first.text
+    assert first.text is not None and 'href="item-000/"' in first.text
+    assert "item-050" not in first.text
     assert all(not p.in_nav for p in generated.pages if p.path.startswith("veille/framablog/"))
     # Search finds the listing by its first page only.
-    later = next(p for p in generated.pages if p.path == "veille/framablog/page/2.md")
+    later = next(p for p in generated.pages if p.path == "veille/framablog/page/2/index.md")
     assert later.text is not None and later.text.startswith("---\nsearch:\n  exclude: true\n")
     assert not first.text.startswith("---")
 
@@ -94,6 +110,6 @@ def test_item_without_author_or_link_still_renders() -> None:
     content = load_content(ROOT / "content")
     bare: FeedItem = replace(content.items[0], author="", link="")
     generated = generate(replace(content, items=(bare,)), now=NOW)
-    page = next(p for p in generated.pages if p.path.endswith(f"{bare.slug}.md"))
+    page = next(p for p in generated.pages if p.path.endswith(f"/{bare.slug}/index.md"))
     assert page.text is not None
     assert "Lire l'article original" not in page.text and "Par " not in page.text

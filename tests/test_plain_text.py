@@ -95,7 +95,7 @@ def _converted(text: str) -> str:
     converted = markdown.markdown(
         body, extensions=["attr_list", "md_in_html", "tables", "admonition", "toc"]
     )
-    return raw_html.put_back(converted, blocks, lambda path: path)[0]
+    return raw_html.put_back(converted, blocks)
 
 
 @settings(max_examples=25, deadline=None)

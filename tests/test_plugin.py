@@ -13,7 +13,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator.pages import raw_html
+from generator.pages import build as pages_build
 from site_plugins.generator_plugin import GeneratorPlugin
 
 
@@ -43,7 +43,7 @@ def test_on_files_injects_generated_pages_out_of_the_nav(site_copy: Path) -> Non
     assert files is not None and plugin.cache_job is not None
     plugin.cache_job.result()  # as the build's end waits for the cache
     item = files.get_file_from_path(
-        "veille/framablog/2024-10-31-l-ia-open-source-existe-t-elle-vraiment.md"
+        "veille/framablog/2024-10-31-l-ia-open-source-existe-t-elle-vraiment/index.md"
     )
     assert item is not None and item.generated_by == "infolettre"
     assert item.inclusion is InclusionLevel.NOT_IN_NAV
@@ -59,9 +59,7 @@ def test_content_error_becomes_a_plugin_error_naming_the_file(site_copy: Path) -
         plugin.on_files(Files([]), config=config)  # type: ignore[arg-type]
 
 
-def test_generated_pages_come_from_memory_and_their_links_are_resolved(
-    site_copy: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_generated_pages_come_from_memory_with_their_links_written(site_copy: Path) -> None:
     plugin, config = _plugin(site_copy)
     plugin.on_config(config)  # type: ignore[arg-type]
     files = plugin.on_files(Files([]), config=config)  # type: ignore[arg-type]
@@ -70,27 +68,57 @@ def test_generated_pages_come_from_memory_and_their_links_are_resolved(
     plugin.cache_job = None
     # A feed item comes from memory; a post from the cache (Material's blog reads it there).
     item = files.get_file_from_path(
-        "veille/framablog/2024-10-31-l-ia-open-source-existe-t-elle-vraiment.md"
+        "veille/framablog/2024-10-31-l-ia-open-source-existe-t-elle-vraiment/index.md"
     )
     assert item is not None and item.abs_src_path is None
     post = next(f for f in files if f.src_uri.startswith("infolettre/posts/"))
     assert post.abs_src_path is not None and Path(post.abs_src_path).is_file()
 
-    tag = files.get_file_from_path("themes/events.md")
+    tag = files.get_file_from_path("themes/events/index.md")
     assert tag is not None
     page = Page(None, tag, config)  # type: ignore[arg-type]
-    source = tag.content_string + raw_html.wrap_linked('<p><a href="nulle.md">?</a></p>')
-    converted = plugin.on_page_markdown(source, page=page, config=config, files=files)  # type: ignore[arg-type]
+    converted = plugin.on_page_markdown(
+        tag.content_string,
+        page=page,
+        config=config,  # type: ignore[arg-type]
+        files=files,
+    )
     assert converted is not None and "<table" not in converted
-    with caplog.at_level(logging.WARNING):
-        html = plugin.on_page_content(
-            markdown.markdown(converted),
-            page=page,
-            config=config,
-            files=files,  # type: ignore[arg-type]
-        )
+    html = plugin.on_page_content(
+        markdown.markdown(converted),
+        page=page,
+        config=config,  # type: ignore[arg-type]
+        files=files,
+    )
     assert html is not None and "<table" in html
+    # The table is put back as the generator wrote it: its links are the pages' URLs
+    # (a post where Material's blog publishes it), none left to resolve.
     links = re.findall(r'href="([^"]+)"', html)
     assert any(re.fullmatch(r"\.\./\.\./veille/framablog/[^/]+/", link) for link in links), links
-    assert [link for link in links if link.endswith(".md")] == ["nulle.md"]
-    assert "themes/events.md : lien vers « nulle.md », page introuvable" in caplog.text
+    assert "../../infolettre/infolettre_13/" in links
+    assert not [link for link in links if ".md" in link]
+
+
+def test_a_generated_link_to_a_missing_page_is_a_warning_naming_the_page(
+    site_copy: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    original = pages_build._tag_links
+
+    def with_a_missing_tag(*args: object) -> list[dict[str, str]]:
+        found = original(*args)  # type: ignore[arg-type]
+        page, link = args[1], args[3]
+        return [*found, {"label": "?", "href": link(page, "themes/nulle/index.md")}]  # type: ignore[operator]
+
+    monkeypatch.setattr(pages_build, "_tag_links", with_a_missing_tag)
+    plugin, config = _plugin(site_copy)
+    plugin.on_config(config)  # type: ignore[arg-type]
+    with caplog.at_level(logging.WARNING):
+        plugin.on_files(Files([]), config=config)  # type: ignore[arg-type]
+    assert plugin.cache_job is not None
+    plugin.cache_job.result()
+    item = "veille/framablog/2024-10-31-l-ia-open-source-existe-t-elle-vraiment/index.md"
+    warned = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(
+        f"{item} : lien vers « themes/nulle/index.md », page introuvable" in r.getMessage()
+        for r in warned
+    ), caplog.text

@@ -7,50 +7,32 @@ from pathlib import Path
 import markdown
 
 from generator.pages import raw_html
-from generator.pages.raw_html import Part
 
 ITEM = (
     "<p>Un <em>article</em> &amp; ses <a href='https://example.org/'>liens</a> "
     '<a href="x.md">x</a></p>'
 )
-OWN = (
-    '<p>Thèmes : <a href="../../themes/events.md">Événements</a>, <a href="../nulle.md#a">?</a></p>'
-)
-URLS = {"../../themes/events.md": "../../../themes/events/"}
+OWN = '<p>Thèmes : <a href="../../../themes/events/">Événements</a></p>'
 
 
 def test_set_aside_and_put_back_give_the_html_unchanged() -> None:
     page = f'# Titre\n\n<div class="x">\n{raw_html.wrap(ITEM)}\n</div>\n\nSuite.\n'
     markdown_text, blocks = raw_html.set_aside(page)
-    assert blocks == [(Part(ITEM, linked=False),)]
+    assert blocks == [ITEM]
     assert ITEM not in markdown_text and raw_html.END not in markdown_text
     rendered = markdown_text.replace("# Titre", "<h1>Titre</h1>")
-    assert raw_html.put_back(rendered, blocks, URLS.get) == (
-        page.replace("# Titre", "<h1>Titre</h1>").replace(raw_html.wrap(ITEM), ITEM),
-        [],
+    assert raw_html.put_back(rendered, blocks) == page.replace("# Titre", "<h1>Titre</h1>").replace(
+        raw_html.wrap(ITEM), ITEM
     )
 
 
-def test_only_the_generators_own_links_are_resolved() -> None:
-    page = f"# Titre\n\n{raw_html.wrap_linked(OWN)}{raw_html.wrap(ITEM)}\n"
+def test_blocks_are_put_back_verbatim_their_links_untouched() -> None:
+    page = f"# Titre\n\n{raw_html.wrap(OWN)}{raw_html.wrap(ITEM)}\n"
     markdown_text, blocks = raw_html.set_aside(page)
     # Parts written one after the other share a placeholder.
-    assert len(blocks) == 1 and [part.linked for part in blocks[0]] == [True, False]
-    html, unknown = raw_html.put_back(markdown.markdown(markdown_text), blocks, URLS.get)
-    assert '<a href="../../../themes/events/">Événements</a>' in html
-    # A missing page is reported, its link left as written; an item's links are untouched.
-    assert unknown == ["../nulle.md"] and 'href="../nulle.md#a"' in html
-    assert ITEM in html and "infolettre:" not in html
-
-
-def test_links_keep_their_anchor_and_other_urls_stay() -> None:
-    html = (
-        '<a href="a.md#s">1</a> <a href="https://x.org/a.md">2</a> <a href="/a.md">3</a> '
-        '<a href="#a.md">4</a> <a href="a.md?x=1">5</a>'
-    )
-    resolved, unknown = raw_html.resolve_links(html, lambda path: f"/{path[:-3]}/")
-    assert resolved == html.replace('href="a.md#s"', 'href="/a/#s"')
-    assert unknown == []
+    assert blocks == [OWN + ITEM]
+    html = raw_html.put_back(markdown.markdown(markdown_text), blocks)
+    assert OWN + ITEM in html and "infolettre:" not in html
 
 
 def test_markdown_without_both_markers_is_left_alone() -> None:
@@ -72,13 +54,10 @@ def test_built_item_pages_hold_their_html_and_no_marker(built_project: Path) -> 
 
 
 def test_blocks_apart_get_a_placeholder_each() -> None:
-    page = f"{raw_html.wrap('<b>1</b>')}\n\nTexte\n\n{raw_html.wrap_linked('<i>2</i>')}\n"
+    page = f"{raw_html.wrap('<b>1</b>')}\n\nTexte\n\n{raw_html.wrap('<i>2</i>')}\n"
     markdown_text, blocks = raw_html.set_aside(page)
     assert markdown_text == f"{raw_html.place(0)}\n\nTexte\n\n{raw_html.place(1)}\n"
-    assert blocks == [(Part("<b>1</b>", False),), (Part("<i>2</i>", True),)]
+    assert blocks == ["<b>1</b>", "<i>2</i>"]
     assert raw_html.put_back(markdown_text, blocks) == (
-        page.replace(raw_html.START, "")
-        .replace(raw_html.LINKED_START, "")
-        .replace(raw_html.END, ""),
-        [],
+        page.replace(raw_html.START, "").replace(raw_html.END, "")
     )

@@ -21,6 +21,7 @@ from generator.content.loader import load_content, load_feeds, read_text
 from generator.errors import ContentError, GeneratorError
 from generator.models import Content, FeedConfig, Kind
 from generator.pages.build import generate
+from generator.pages.links import UrlStyle
 from generator.pages.output import write_pages
 from generator.themes import catalog
 from generator.themes.evaluation import parse_gold, predict, score, split_of, table
@@ -36,7 +37,8 @@ def _content_arg(parser: argparse.ArgumentParser) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     content = load_content(args.content)
-    generated = generate(content, now=datetime.now(UTC), include_drafts=args.drafts)
+    urls = UrlStyle(directory_urls=args.directory_urls, post_url_format=args.post_url_format)
+    generated = generate(content, now=datetime.now(UTC), include_drafts=args.drafts, urls=urls)
     for warning in generated.warnings:
         print(f"AVERTISSEMENT {warning}", file=sys.stderr)
     written, unchanged = write_pages(generated.pages, args.out)
@@ -224,6 +226,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     build.add_argument("--out", type=Path, required=True, help="dossier de sortie")
     build.add_argument(
         "--drafts", action="store_true", help="inclut brouillons et billets datés du futur"
+    )
+    # The links of the generated HTML are final URLs: they follow how the renderer
+    # publishes pages (generator/pages/links.py).
+    build.add_argument(
+        "--no-directory-urls",
+        dest="directory_urls",
+        action="store_false",
+        help="pages publiées en a/b.html (use_directory_urls: false) plutôt qu'en a/b/",
+    )
+    build.add_argument(
+        "--post-url-format",
+        default="{slug}",
+        metavar="FORMAT",
+        help="adresse des infolettres sous infolettre/ (post_url_format du blog de Material, "
+        "« {slug} » par défaut) ; vide pour un moteur sans ce blog (infolettre/posts/<slug>/)",
     )
     build.set_defaults(func=cmd_build)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
@@ -22,6 +22,7 @@ from generator.content.shortcodes import ShortcodeWarning, convert
 from generator.content.yaml_dump import dump_front_matter
 from generator.models import Content, FeedConfig, FeedItem, Kind, OutPage, Post
 from generator.pages import excerpts, feeds_out, raw_html
+from generator.pages.links import UrlStyle, missing_targets, page_link
 from generator.parallel import map_forked
 from generator.themes import catalog
 from generator.themes.catalog import Entry, TagIndex
@@ -65,7 +66,6 @@ _ENV.filters["md_cell"] = md  # `md` escapes `|` too, so it is safe in table cel
 _ENV.filters["french_date"] = format_french
 # Kept out of Markdown (generator/pages/raw_html.py): an item's HTML, and the generator's own.
 _ENV.filters["raw_html"] = raw_html.wrap
-_ENV.filters["linked_html"] = raw_html.wrap_linked
 _ENV.filters["h"] = h
 _ENV.filters["attr"] = attr
 
@@ -120,40 +120,53 @@ def demote_headings(markdown: str) -> str:
     return "\n".join(lines)
 
 
+Link = Callable[[str, str], str]
+"""The link from a page to another, both docs paths: a relative ``.md`` path in Markdown
+(:func:`href`, which the renderer resolves), the final URL in HTML (:meth:`Generated.link`)."""
+
+
 @dataclass(kw_only=True)
 class Generated:
     """The pages of a build, and what is worth telling the editor."""
 
     now: datetime
+    urls: UrlStyle = field(default_factory=UrlStyle)
+    """Where the renderer publishes pages: the URLs of the links in the generator's HTML."""
     pages: list[OutPage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     feed_entries: dict[str, feeds_out.FeedEntry] = field(default_factory=dict)
     """What the site's feeds say of each page that can be an item, by docs path."""
+    links: list[tuple[str, str]] = field(default_factory=list)
+    """``(page, target)`` of each link written in HTML, checked once every page is made."""
+
+    def link(self, from_page: str, to_page: str) -> str:
+        """The URL of ``to_page`` from ``from_page`` (docs paths), as written in HTML."""
+        self.links.append((from_page, to_page.partition("#")[0]))
+        return page_link(from_page, to_page, self.urls)
 
 
 def _pack(part: Generated) -> tuple[Any, ...]:
     pages = [(p.path, p.text, p.source, p.in_nav) for p in part.pages]
-    return part.now, pages, part.warnings
+    return part.now, pages, part.warnings, part.links
 
 
 def _unpack(packed: tuple[Any, ...]) -> Generated:
-    now, pages, warnings = packed
+    now, pages, warnings, linked = packed
     return Generated(
         now=now,
         pages=[OutPage(path=a, text=b, source=c, in_nav=d) for a, b, c, d in pages],
         warnings=warnings,
+        links=linked,
     )
 
 
-def _tag_links(content: Content, page: str, ids: Iterable[str]) -> list[dict[str, str]]:
-    links = []
+def _tag_links(content: Content, page: str, ids: Iterable[str], link: Link) -> list[dict[str, str]]:
+    found = []
     for tag_id in ids:
         rule = content.taxonomy.get(tag_id)
         if rule:
-            links.append(
-                {"label": rule.label, "href": href(page, f"{catalog.TAGS_URI}/{tag_id}.md")}
-            )
-    return links
+            found.append({"label": rule.label, "href": link(page, catalog.tag_page(tag_id))})
+    return found
 
 
 def missing_images(markdown: str, available: set[str]) -> list[tuple[int, str]]:
@@ -198,46 +211,39 @@ page, and each listed page by itself, not under the same title once per page."""
 
 
 def paginate(
-    first: str, folder: str, rows: list[dict[str, Any]], *, per_page: int = PER_PAGE
+    first: str,
+    folder: str,
+    rows: list[dict[str, Any]],
+    *,
+    link: Link = href,
+    per_page: int = PER_PAGE,
 ) -> list[tuple[str, list[dict[str, Any]], str]]:
-    """Split a listing into pages: ``first``, then ``folder/page/2.md``, ``…/3.md``.
+    """Split a listing into pages: ``first``, then ``folder/page/2/index.md``, ``…/3/index.md``.
+
+    Args:
+        first: The listing's first page (docs path).
+        folder: Where its later pages go.
+        rows: The listing's rows; each row's ``target`` is the docs path it links to.
+        link: How a page links to another (:meth:`Generated.link` for HTML).
+        per_page: Rows per page.
 
     Returns:
-        ``(path, rows of the page, pager HTML)`` for each page; row ``href`` values
-        are made relative to ``first`` by the caller and rebased here (from the row's
-        ``target`` docs path, when it has one).
+        ``(path, rows of the page, pager HTML)`` for each page; each row's ``href`` is
+        its link from that page.
     """
     chunks = [rows[i : i + per_page] for i in range(0, len(rows), per_page)] or [[]]
-    paths = [first] + [f"{folder}/page/{n}.md" for n in range(2, len(chunks) + 1)]
+    paths = [first] + [f"{folder}/page/{n}/index.md" for n in range(2, len(chunks) + 1)]
     pages = []
     for number, (path, chunk) in enumerate(zip(paths, chunks, strict=True), start=1):
-        # Rows of the first page keep their links; the others' are made again from the
-        # target's path (``target``) where the row has one.
-        rebased = (
-            chunk
-            if path == first
-            else [
-                dict(
-                    row,
-                    href=href(
-                        path,
-                        row.get("target")
-                        or posixpath.normpath(
-                            posixpath.join(posixpath.dirname(first), row["href"])
-                        ),
-                    ),
-                )
-                for row in chunk
-            ]
-        )
-        links = []
+        linked = [dict(row, href=link(path, row["target"])) for row in chunk]
+        parts = []
         if number > 1:
-            links.append(f'<a href="{attr(href(path, paths[number - 2]))}">← Plus récents</a>')
+            parts.append(f'<a href="{attr(link(path, paths[number - 2]))}">← Plus récents</a>')
         if len(paths) > 1:
-            links.append(f"Page {number} sur {len(paths)}")
+            parts.append(f"Page {number} sur {len(paths)}")
         if number < len(paths):
-            links.append(f'<a href="{attr(href(path, paths[number]))}">Plus anciens →</a>')
-        pages.append((path, rebased, f"<p>{' · '.join(links)}</p>" if links else ""))
+            parts.append(f'<a href="{attr(link(path, paths[number]))}">Plus anciens →</a>')
+        pages.append((path, linked, f"<p>{' · '.join(parts)}</p>" if parts else ""))
     return pages
 
 
@@ -357,11 +363,15 @@ def _item_page(
         "tags": catalog.shown_tags(content.taxonomy, Kind.FEED_ITEM, (), vocabulary),
         "date": paris_day(item.published).isoformat(),
     }
-    body = _render("item.md.j2", item=item, feed=feed, tags=_tag_links(content, page, vocabulary))
+    body = _render(
+        "item.md.j2", item=item, feed=feed, tags=_tag_links(content, page, vocabulary, out.link)
+    )
     out.pages.append(OutPage(path=page, text=front_matter(meta, body), in_nav=False))
 
 
 def _listing(entries: Iterable[Entry], page: str) -> list[dict[str, Any]]:
+    """Rows of a listing on ``page``, linked as in Markdown (:func:`paginate` links them
+    again for HTML)."""
     return [
         {
             "title": e.title,
@@ -382,6 +392,7 @@ def generate(
     now: datetime,
     include_drafts: bool = False,
     tag_memo: catalog.DecisionMemo | None = None,
+    urls: UrlStyle | None = None,
 ) -> Generated:
     """Produce every page of the site from ``content``.
 
@@ -390,11 +401,15 @@ def generate(
         now: The build time: posts dated later wait, like drafts.
         include_drafts: Publish drafts and future posts too (marked as drafts).
         tag_memo: Tag decisions of an earlier build to reuse (and this build's, to keep).
+        urls: Where the renderer publishes pages (MkDocs' defaults and the site's blog
+            when not given): the links of the generator's HTML are written as final URLs.
 
     Returns:
-        The pages (Markdown text or files to copy) and the warnings.
+        The pages (Markdown text or files to copy) and the warnings, among them one for
+        each link of the generator's HTML to a page the site does not have.
     """
-    out = Generated(now=now)
+    urls = urls or UrlStyle()
+    out = Generated(now=now, urls=urls)
     posts = catalog.visible_posts(content, now=now, include_drafts=include_drafts)
     content = replace(content, posts=posts)
     entries = catalog.build_entries(content)
@@ -408,12 +423,12 @@ def generate(
     # Posts and items are independent of one another: made on all cores for a large
     # archive (generator/parallel.py), in their order.
     def post_pages(index: int) -> Generated:
-        part = Generated(now=now)
+        part = Generated(now=now, urls=urls)
         _post_page(content, posts, index, tags, part, slugs)
         return part
 
     def item_pages(item: FeedItem) -> Generated:
-        part = Generated(now=now)
+        part = Generated(now=now, urls=urls)
         _item_page(content, feeds[item.feed_id], item, tags, part)
         return part
 
@@ -430,6 +445,7 @@ def generate(
     ]:
         out.pages.extend(part.pages)
         out.warnings.extend(part.warnings)
+        out.links.extend(part.links)
     for kb in content.kb_pages:
         page = catalog.kb_page(kb.slug)
         vocabulary = tags.tags_of(kb.item_id)
@@ -461,7 +477,9 @@ def generate(
         rows = _listing(feed_items, feed_page)
         for row, entry in zip(rows, feed_items, strict=True):
             row["author"] = authors.get(entry.id, "")
-        for path, chunk, pager in paginate(feed_page, f"{catalog.FEEDS_URI}/{feed.id}", rows):
+        for path, chunk, pager in paginate(
+            feed_page, f"{catalog.FEEDS_URI}/{feed.id}", rows, link=out.link
+        ):
             text = _render("feed.md.j2", feed=feed, entries=chunk, pager=pager)
             if path != feed_page:
                 text = front_matter(_LATER_PAGE, text)
@@ -479,10 +497,12 @@ def generate(
     tags_index = f"{catalog.TAGS_URI}/index.md"
     tag_rows = []
     for rule in content.taxonomy.tags:
-        tag_page = f"{catalog.TAGS_URI}/{rule.id}.md"
+        tag_page = catalog.tag_page(rule.id)
         tagged = tags.entries_with(rule.id, entries)
         listing = _listing(tagged, tag_page)
-        for path, chunk, pager in paginate(tag_page, f"{catalog.TAGS_URI}/{rule.id}", listing):
+        for path, chunk, pager in paginate(
+            tag_page, f"{catalog.TAGS_URI}/{rule.id}", listing, link=out.link
+        ):
             out.pages.append(
                 OutPage(
                     path=path,
@@ -495,8 +515,11 @@ def generate(
                             entries=chunk,
                             total=len(tagged),
                             pager=pager,
-                            # The tag's feeds sit beside its first page (themes/<id>/).
-                            feeds_href="" if path == tag_page else "../../",
+                            # The tag's feeds sit in its folder (themes/<id>/).
+                            feeds={
+                                name: page_link(path, f"{catalog.TAGS_URI}/{rule.id}/{name}", urls)
+                                for name in ("feed_rss.xml", "feed.json")
+                            },
                         ),
                     ),
                     in_nav=False,
@@ -529,7 +552,10 @@ def generate(
         for p in posts
         if p.featured
     ]
-    home_tags = [dict(row, href=f"{catalog.TAGS_URI}/{row['id']}.md") for row in tag_rows]
+    home_tags = [
+        dict(row, href=catalog.tag_page(rule.id))
+        for row, rule in zip(tag_rows, content.taxonomy.tags, strict=True)
+    ]
     out.pages.append(
         OutPage(
             path="index.md",
@@ -545,4 +571,5 @@ def generate(
             ),
         )
     )
+    out.warnings.extend(missing_targets(out.links, {page.path for page in out.pages}))
     return out

@@ -26,7 +26,7 @@ import json
 import os
 import platform
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -38,6 +38,7 @@ from generator.files import write_many
 from generator.models import Content, Hit, TagDecision
 from generator.pages import feeds_out
 from generator.pages.build import generate
+from generator.pages.links import UrlStyle
 from generator.pages.output import write_pages
 from generator.parallel import Background
 from generator.themes import catalog
@@ -228,12 +229,13 @@ def save_decisions(path: Path, code: str, decisions: Mapping[str, tuple[TagDecis
         _KEPT[path.resolve()] = _Kept(stat=stat, code=code, decisions=dict(decisions), json=written)
 
 
-def input_digest(content_dir: Path, *, include_drafts: bool) -> str:
+def input_digest(content_dir: Path, *, include_drafts: bool, urls: UrlStyle | None = None) -> str:
     """Digest of everything the generated pages depend on, but the build time.
 
     Args:
         content_dir: The ``content/`` folder (every file in it counts, by its bytes).
         include_drafts: The build option that changes pages.
+        urls: Where the renderer publishes pages (the links the generator writes).
 
     Returns:
         A hexadecimal SHA-256.
@@ -247,6 +249,7 @@ def input_digest(content_dir: Path, *, include_drafts: bool) -> str:
         "code": _code_digest(),
         "libraries": _library_versions(),
         "include_drafts": include_drafts,
+        "urls": asdict(urls or UrlStyle()),
     }
     digest.update(json.dumps(header, sort_keys=True).encode() + b"\0")
     for path in _files(content_dir):
@@ -340,6 +343,7 @@ def site_pages(
     now: datetime,
     include_drafts: bool = False,
     defer: bool = False,
+    urls: UrlStyle | None = None,
 ) -> SitePages:
     """The generator's pages under ``cache_dir/pages``, reused or made afresh.
 
@@ -353,6 +357,8 @@ def site_pages(
             come in :attr:`SitePages.texts`, for the renderer to take from memory, and a
             child process writes the cache while the build goes on
             (:attr:`SitePages.pending`). Creating thousands of files takes about a second.
+        urls: Where the renderer publishes pages (MkDocs' defaults and the site's blog
+            when not given).
 
     Returns:
         The pages and what MkDocs needs besides; ``reused`` says whether the generator
@@ -362,7 +368,7 @@ def site_pages(
     Raises:
         GeneratorError: Content that cannot be used (the message names the file).
     """
-    digest = input_digest(content_dir, include_drafts=include_drafts)
+    digest = input_digest(content_dir, include_drafts=include_drafts, urls=urls)
     cached, note = _reusable(cache_dir, digest, now)
     if cached is not None:
         return cached
@@ -370,7 +376,7 @@ def site_pages(
     code = _code_digest()
     known, problem = load_decisions(cache_dir / TAGS_NAME, code)
     memo = DecisionMemo(known=known)
-    generated = generate(content, now=now, include_drafts=include_drafts, tag_memo=memo)
+    generated = generate(content, now=now, include_drafts=include_drafts, tag_memo=memo, urls=urls)
     built = SitePages(
         pages=tuple(PageEntry(path=p.path, in_nav=p.in_nav) for p in generated.pages),
         warnings=tuple(generated.warnings),

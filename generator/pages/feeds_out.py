@@ -752,8 +752,8 @@ def discovery_links(src_uri: str, *, site_url: str, site_name: str, tags: Sequen
     and on a tag page that tag's feeds too."""
     base = site_url if site_url.endswith("/") else site_url + "/"
     links = [("", site_name)]
-    tag_id = src_uri.removeprefix(catalog.TAGS_URI + "/").removesuffix(".md")
-    if src_uri == f"{catalog.TAGS_URI}/{tag_id}.md":
+    tag_id = src_uri.removeprefix(catalog.TAGS_URI + "/").removesuffix("/index.md")
+    if src_uri == catalog.tag_page(tag_id):
         tag = next((t for t in tags if t.id == tag_id), None)
         if tag is not None:
             links.append((f"{catalog.TAGS_URI}/{tag.id}/", f"{site_name} — {tag.label}"))

@@ -10,42 +10,25 @@ Two kinds of HTML reach a generated page:
   same length, for HTML the generator can write directly.
 
 Each block sits between two markers in the page's Markdown. The plugin sets the blocks
-aside before the conversion (:func:`set_aside`) and puts them back in the rendered page
-(:func:`put_back`). In the generator's own blocks, links to other pages are written as in
-Markdown (relative paths of ``.md`` files) and resolved when the blocks are put back,
-through the renderer's file list; an item's text is put back verbatim (nh3 made its
-links absolute, and removes HTML comments, so it cannot hold a marker).
+aside before the conversion (:func:`set_aside`) and puts them back, verbatim, in the
+rendered page (:func:`put_back`). Their links are final already: the generator writes its
+own as URLs (:mod:`generator.pages.links`), and nh3 made an item's absolute. A renderer
+without the plugin reads the blocks as the HTML blocks of Markdown they are (the markers
+are HTML comments; nh3 removes comments from an item's text, so it cannot hold one).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import NamedTuple
 
 START = "<!-- infolettre:html -->"
-"""Opens an item's HTML, put back as it is."""
-LINKED_START = "<!-- infolettre:html liens -->"
-"""Opens the generator's own HTML, whose ``.md`` links are resolved."""
+"""Opens a block of HTML."""
 END = "<!-- /infolettre:html -->"
-_OPENING = "<!-- infolettre:html"
 
 _PLACE = re.compile(r"<!-- infolettre:bloc (\d+) -->")
-# A link to a page of the site, as the generator writes it: a relative path to a
-# Markdown file, with an optional anchor (never a scheme, a root path or a query).
-_PAGE_LINK = re.compile(r'href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^"#?]+\.md)(#[^"]*)?"')
 
-
-class Part(NamedTuple):
-    """HTML set aside from a page's Markdown."""
-
-    html: str
-    linked: bool
-    """Its ``.md`` links are resolved when it is put back."""
-
-
-Block = tuple[Part, ...]
-"""Parts that followed one another in the Markdown, and share a placeholder."""
+Block = str
+"""The HTML of marked parts that followed one another in the Markdown: one placeholder."""
 
 
 def place(number: int) -> str:
@@ -54,13 +37,8 @@ def place(number: int) -> str:
 
 
 def wrap(html: str) -> str:
-    """An item's ``html`` between the markers, as a page's Markdown holds it."""
+    """``html`` between the markers, as a page's Markdown holds it."""
     return f"{START}{html}{END}"
-
-
-def wrap_linked(html: str) -> str:
-    """The generator's own ``html`` between the markers; its ``.md`` links are resolved."""
-    return f"{LINKED_START}{html}{END}"
 
 
 def set_aside(markdown: str) -> tuple[str, list[Block]]:
@@ -76,81 +54,40 @@ def set_aside(markdown: str) -> tuple[str, list[Block]]:
     pieces: list[str] = []
     done = 0  # where the Markdown not yet copied to `pieces` starts
     # str.find rather than a regular expression: an item's text is thousands of characters.
-    start = markdown.find(_OPENING)
+    start = markdown.find(START)
     while start >= 0:
-        parts: list[Part] = []
+        parts: list[str] = []
         end = start
-        while True:
-            if markdown.startswith(LINKED_START, end):
-                linked, opened = True, end + len(LINKED_START)
-            elif markdown.startswith(START, end):
-                linked, opened = False, end + len(START)
-            else:
-                break
+        while markdown.startswith(START, end):
+            opened = end + len(START)
             close = markdown.find(END, opened)
             if close < 0:
                 break
-            parts.append(Part(markdown[opened:close], linked))
+            parts.append(markdown[opened:close])
             end = close + len(END)
         if parts:
             pieces += [markdown[done:start], place(len(blocks))]
-            blocks.append(tuple(parts))
+            blocks.append("".join(parts))
             done = end
-        start = markdown.find(_OPENING, max(end, start + 1))
+        start = markdown.find(START, max(end, start + 1))
     if not blocks:
         return markdown, []
     pieces.append(markdown[done:])
     return "".join(pieces), blocks
 
 
-def resolve_links(html: str, resolve: Callable[[str], str | None]) -> tuple[str, list[str]]:
-    """``html`` with each ``href`` to a ``.md`` page replaced by ``resolve(path)``.
-
-    Returns:
-        The HTML, and the paths ``resolve`` did not know (their links are left as they are).
-    """
-    unknown: list[str] = []
-
-    def link(match: re.Match[str]) -> str:
-        url = resolve(match[1])
-        if url is None:
-            unknown.append(match[1])
-            return match[0]
-        return f'href="{url}{match[2] or ""}"'
-
-    return _PAGE_LINK.sub(link, html), unknown
-
-
-def put_back(
-    rendered: str, blocks: list[Block], resolve: Callable[[str], str | None] | None = None
-) -> tuple[str, list[str]]:
+def put_back(rendered: str, blocks: list[Block]) -> str:
     """The rendered page with each block where :func:`set_aside` took it out.
 
     Args:
         rendered: The page's HTML, as the Markdown conversion made it.
         blocks: What :func:`set_aside` returned for the page.
-        resolve: The URL of a ``.md`` path relative to the page, or ``None`` if no such
-            page exists. Without it, links stay as the generator wrote them.
-
-    Returns:
-        The HTML, and the paths of the links that could not be resolved.
     """
-    unknown: list[str] = []
 
     def back(match: re.Match[str]) -> str:
         number = int(match[1])
-        if number >= len(blocks):
-            return match[0]
-        html = []
-        for part in blocks[number]:
-            if part.linked and resolve:
-                resolved, missing = resolve_links(part.html, resolve)
-                html.append(resolved)
-                unknown.extend(missing)
-            else:
-                html.append(part.html)
-        return "".join(html)
+        return blocks[number] if number < len(blocks) else match[0]
 
     if not blocks:
-        return rendered, unknown
-    return _PLACE.sub(back, rendered), unknown
+        return rendered
+    return _PLACE.sub(back, rendered)

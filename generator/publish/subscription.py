@@ -69,7 +69,7 @@ def published_feeds(taxonomy: Taxonomy, *, site_url: str, site_name: str) -> lis
                 description=tag.description,
                 rss_url=urljoin(base, folder + RSS_NAME),
                 json_url=urljoin(base, folder + JSON_NAME),
-                page=f"{catalog.TAGS_URI}/{tag.id}.md",
+                page=catalog.tag_page(tag.id),
             )
         )
     return feeds

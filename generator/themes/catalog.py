@@ -75,8 +75,20 @@ def post_page(slug: str) -> str:
 
 
 def item_page(feed_id: str, slug: str) -> str:
-    """Docs path of a feed item's page."""
-    return f"{FEEDS_URI}/{feed_id}/{slug}.md"
+    """Docs path of a feed item's page, an index in its own folder (:func:`tag_page`)."""
+    return f"{FEEDS_URI}/{feed_id}/{slug}/index.md"
+
+
+def tag_page(tag_id: str) -> str:
+    """Docs path of a tag's page (its feeds sit beside it).
+
+    The pages whose HTML the generator writes are indexes (``a/b/index.md``, published at
+    ``a/b/`` as ``a/b.md`` would be): the folder of the source is the folder of the
+    page, so the relative URLs of that HTML are right both for MkDocs, which leaves
+    them as written, and for a renderer that resolves them against the source
+    (:mod:`generator.pages.links`).
+    """
+    return f"{TAGS_URI}/{tag_id}/index.md"
 
 
 def kb_page(slug: str) -> str:
