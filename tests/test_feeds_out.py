@@ -19,8 +19,6 @@ import pytest
 import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 
 from generator import parallel
 from generator.content.loader import load_content
@@ -48,7 +46,7 @@ from generator.pages.feedwriter import Channel, Entry, render_rss
 from generator.themes import catalog
 from site_plugins.generator_plugin import GeneratorConfig
 
-from .conftest import FIXTURES, copy_site
+from .conftest import FIXTURES, build_config, build_site, copy_site, site_config
 
 BASE = "https://site.example/infolettre/infolettre_13/"
 SITE = "https://ssphub.netlify.app/"
@@ -492,10 +490,7 @@ def _feeds_project(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def feeds_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project built strictly, with a newer issue and a draft added to its content."""
-    project = _feeds_project(tmp_path_factory.mktemp("feeds"))
-    site = project / "site"
-    build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
-    return site
+    return build_site(_feeds_project(tmp_path_factory.mktemp("feeds")))
 
 
 TAMPERING_HOOK = """
@@ -523,9 +518,7 @@ def capped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert "      feed_items: 50\n" in text
     text = text.replace("      feed_items: 50\n", "      feed_items: 2\n")
     config_file.write_text(text + "\nhooks:\n  - tamper.py\n", encoding="utf-8")
-    site = project / "site"
-    build(load_config(str(config_file), site_dir=str(site), strict=True))
-    return site
+    return build_site(project)
 
 
 def test_feeds_keep_their_most_recent_items_and_ignore_the_pages_front_matter(
@@ -669,8 +662,7 @@ def test_no_feeds_without_site_url(site_copy: Path, caplog: pytest.LogCaptureFix
         re.sub(r"(?m)^site_url:.*\n", "", config_file.read_text(encoding="utf-8")),
         encoding="utf-8",
     )
-    site = site_copy / "site"
-    build(load_config(str(config_file), site_dir=str(site), strict=False))
+    site = build_site(site_copy, strict=False)
     assert (site / "index.html").is_file()
     assert not list(site.rglob("feed_rss.xml")) and not list(site.rglob("feed.json"))
     assert "site_url" in caplog.text
@@ -680,9 +672,9 @@ def test_no_feeds_without_site_url(site_copy: Path, caplog: pytest.LogCaptureFix
 
 
 def test_each_build_starts_afresh(site_copy: Path) -> None:
-    config = load_config(str(site_copy / "mkdocs.yml"), site_dir=str(site_copy / "site"))
-    build(config)
-    build(config)  # what `mkdocs serve` does on each change
+    config = site_config(site_copy)
+    build_config(config)
+    build_config(config)  # what `mkdocs serve` does on each change
     feed = json.loads((site_copy / "site" / "feed.json").read_text(encoding="utf-8"))
     assert len(feed["items"]) == 1
 

@@ -8,16 +8,13 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-
 from generator.content.loader import load_content
 from generator.models import FeedItem
 from generator.pages.build import generate, paginate
 from generator.veille.feeds_config import parse_feeds
 from generator.veille.ingest import ingest_snapshot
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, build_site
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -77,8 +74,7 @@ def test_hostile_feed_content_never_reaches_the_built_html(site_copy: Path) -> N
     (feed,) = parse_feeds(feeds_path.read_text(encoding="utf-8"), feeds_path, content_root=content)
     result = ingest_snapshot(content, feed, now=NOW)
     assert result.report is not None and result.report.new >= 1, result.error
-    site = site_copy / "site"
-    build(load_config(str(site_copy / "mkdocs.yml"), site_dir=str(site), strict=True))
+    site = build_site(site_copy)
     stored = {p.stem for p in (content / "archive" / "framablog").glob("*.md")}
     hostile = [
         (site / "veille" / "framablog" / slug / "index.html").read_text(encoding="utf-8")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
 from generator.content import loader
 from generator.errors import ContentError
+
+from .conftest import build_site, site_config
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch, name: str) -> list[Path]:
@@ -32,8 +32,7 @@ def test_one_build_parses_the_vocabulary_and_the_feeds_once(
     taxonomies = _counting(monkeypatch, "parse_taxonomy")
     feeds = _counting(monkeypatch, "parse_feeds")
     posts = _counting(monkeypatch, "parse_post")
-    config = load_config(str(site_copy / "mkdocs.yml"), site_dir=str(site_copy / "site"))
-    build(config)
+    build_site(site_copy)
     # The generator, the subscription page and the redirects all read them.
     assert len(taxonomies) == 1
     assert len(feeds) == 1
@@ -41,7 +40,7 @@ def test_one_build_parses_the_vocabulary_and_the_feeds_once(
     # A rebuild with a file changed (as under `mkdocs serve`) reads that file again.
     taxonomy = site_copy / "content" / "taxonomy.yml"
     taxonomy.write_text(taxonomy.read_text(encoding="utf-8") + "\n# modifié\n", encoding="utf-8")
-    build(load_config(str(site_copy / "mkdocs.yml"), site_dir=str(site_copy / "site")))
+    build_site(site_copy)
     assert len(taxonomies) == 2
     assert len(feeds) == 1
 
@@ -81,7 +80,7 @@ def test_the_publication_plugin_uses_the_content_folder_of_the_generator(
         ),
         encoding="utf-8",
     )
-    build(load_config(str(site_copy / "mkdocs.yml"), site_dir=str(site_copy / "site")))
+    build_site(site_copy)
     assert (site_copy / "site" / "abonnement" / "index.html").is_file()
     assert (site_copy / "site" / "_redirects").is_file()
 
@@ -93,6 +92,6 @@ def test_a_second_content_folder_is_refused(site_copy: Path) -> None:
         text.replace("  - publication\n", "  - publication:\n      content_dir: ailleurs\n"),
         encoding="utf-8",
     )
-    config = load_config(str(site_copy / "mkdocs.yml"), site_dir=str(site_copy / "site"))
+    config = site_config(site_copy)
     with pytest.raises(PluginError, match="un seul dossier de contenu"):
         config.plugins.on_config(config)
