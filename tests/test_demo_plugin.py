@@ -14,7 +14,7 @@ from generator.cli.main import main
 from generator.demo.render import DISABLED_TITLE
 from site_plugins.demos_plugin import DemosPlugin
 
-from .conftest import build_logged, copy_site, site_config
+from .conftest import build_logged, copy_small_site, site_config
 from .demo_helpers import COUNTER_VARIABLE, copy_demo_site, copy_demos, demo_lines, runs
 
 PAGE = Path("guide/carre/index.html")
@@ -249,7 +249,8 @@ def test_missing_markdown_extension_is_a_clear_error(project: Path) -> None:
 def test_the_real_site_with_directives_in_a_post_and_a_knowledge_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counter: Path
 ) -> None:
-    project = copy_site(tmp_path / "real")
+    # The project's content and configuration (without the guide and the code reference).
+    project = copy_small_site(tmp_path / "real")
     copy_demos(project / "pkgs")
     enabled = "      enabled: !ENV [INFOLETTRE_DEMOS, true]\n"
     _edit(

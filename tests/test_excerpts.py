@@ -10,7 +10,7 @@ from generator.pages import excerpts
 from generator.pages.excerpts import MORE, SEPARATOR, excerpt_markdown
 from site_plugins.generator_plugin import GeneratorPlugin
 
-from .conftest import build_site, copy_site
+from .conftest import build_site, copy_small_site
 
 POST = f"""# Infolettre n°1
 
@@ -65,11 +65,11 @@ def test_excerpts_on_the_listings_are_those_of_the_whole_post(
         return short
 
     monkeypatch.setattr(excerpts, "excerpt_markdown", spy)
-    short_site = build_site(copy_site(tmp_path / "short"))
+    short_site = build_site(copy_small_site(tmp_path / "short"))
     assert shortened and all(n > 0 for n in shortened)
 
     monkeypatch.setattr(GeneratorPlugin, "on_env", lambda self, env, /, **kwargs: None)
-    whole_site = build_site(copy_site(tmp_path / "whole"))
+    whole_site = build_site(copy_small_site(tmp_path / "whole"))
     for listing in ("infolettre/index.html", "infolettre/archives/2023/03/index.html"):
         short = (short_site / listing).read_text(encoding="utf-8")
         assert "md-post__content" in short

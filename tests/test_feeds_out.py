@@ -46,7 +46,7 @@ from generator.pages.feedwriter import Channel, Entry, render_rss
 from generator.themes import catalog
 from site_plugins.generator_plugin import GeneratorConfig
 
-from .conftest import FIXTURES, build_config, build_site, copy_site, site_config
+from .conftest import FIXTURES, build_config, build_site, copy_site, copy_small_site, site_config
 
 BASE = "https://site.example/infolettre/infolettre_13/"
 SITE = "https://ssphub.netlify.app/"
@@ -465,8 +465,9 @@ def _add_post(project: Path, slug: str, replacements: dict[str, str]) -> None:
 
 
 def _feeds_project(folder: Path) -> Path:
-    """A copy of the project with a newer issue and a draft added to its content."""
-    project = copy_site(folder / "project")
+    """A small copy of the project (its content, without the guide and the code reference)
+    with a newer issue and a draft added to its content."""
+    project = copy_small_site(folder / "project")
     _add_post(
         project,
         "infolettre_14",
@@ -489,7 +490,8 @@ def _feeds_project(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def feeds_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project built strictly, with a newer issue and a draft added to its content."""
+    """The small copy of the project built strictly, with a newer issue and a draft added
+    to its content."""
     return build_site(_feeds_project(tmp_path_factory.mktemp("feeds")))
 
 
@@ -656,13 +658,13 @@ def test_pages_link_their_feeds(feeds_site: Path) -> None:
     assert f'href="{SITE}themes/events/feed_rss.xml"' in tag_page.split("</head>", 1)[0]
 
 
-def test_no_feeds_without_site_url(site_copy: Path, caplog: pytest.LogCaptureFixture) -> None:
-    config_file = site_copy / "mkdocs.yml"
+def test_no_feeds_without_site_url(small_site_copy: Path, caplog: pytest.LogCaptureFixture) -> None:
+    config_file = small_site_copy / "mkdocs.yml"
     config_file.write_text(
         re.sub(r"(?m)^site_url:.*\n", "", config_file.read_text(encoding="utf-8")),
         encoding="utf-8",
     )
-    site = build_site(site_copy, strict=False)
+    site = build_site(small_site_copy, strict=False)
     assert (site / "index.html").is_file()
     assert not list(site.rglob("feed_rss.xml")) and not list(site.rglob("feed.json"))
     assert "site_url" in caplog.text
@@ -671,11 +673,11 @@ def test_no_feeds_without_site_url(site_copy: Path, caplog: pytest.LogCaptureFix
     )
 
 
-def test_each_build_starts_afresh(site_copy: Path) -> None:
-    config = site_config(site_copy)
+def test_each_build_starts_afresh(small_site_copy: Path) -> None:
+    config = site_config(small_site_copy)
     build_config(config)
     build_config(config)  # what `mkdocs serve` does on each change
-    feed = json.loads((site_copy / "site" / "feed.json").read_text(encoding="utf-8"))
+    feed = json.loads((small_site_copy / "site" / "feed.json").read_text(encoding="utf-8"))
     assert len(feed["items"]) == 1
 
 
