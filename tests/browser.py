@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 from playwright.sync_api import (
     Browser,
     ConsoleMessage,
@@ -142,7 +140,11 @@ class NetlifyLikeHandler(http.server.SimpleHTTPRequestHandler):
 
 @contextmanager
 def serving(site: Path) -> Iterator[str]:
-    """Serve ``site`` (which may not exist yet) on 127.0.0.1; yields the base URL."""
+    """Serve ``site`` (which may not exist yet) on 127.0.0.1; yields the base URL.
+
+    Build the site for that address (``build_site(project, site_url=url)``), as on Netlify:
+    its absolute links (feeds, sitemap) then point to the test server.
+    """
     handler = functools.partial(NetlifyLikeHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -153,20 +155,6 @@ def serving(site: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-
-
-def build_site(project: Path, *, site_url: str) -> Path:
-    """Build ``project/mkdocs.yml`` strictly into ``project/site`` for ``site_url``.
-
-    The site is built for the address it is served at, as on Netlify: its absolute links
-    (feeds, sitemap) then point to the test server.
-    """
-    site = project / "site"
-    config = load_config(
-        str(project / "mkdocs.yml"), site_dir=str(site), site_url=site_url, strict=True
-    )
-    build(config)
-    return site
 
 
 # ------------------------------------------------------------------------ the browser

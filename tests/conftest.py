@@ -1,31 +1,51 @@
-"""Shared paths and helpers for the tests."""
+"""Shared paths, helpers and built sites for the tests.
+
+Sites are copied and built by :mod:`tests.sites` (re-exported here); the sites that
+several modules only read are built once per session by the fixtures below.
+"""
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures"
+from .sites import (
+    FIXTURES,
+    ROOT,
+    build_config,
+    build_logged,
+    build_site,
+    collect_logs,
+    copy_site,
+    copy_small_site,
+    run_mkdocs,
+    site_config,
+    small_config,
+)
+
+__all__ = [
+    "FIXTURES",
+    "ROOT",
+    "build_config",
+    "build_logged",
+    "build_site",
+    "collect_logs",
+    "copy_site",
+    "copy_small_site",
+    "run_cli",
+    "run_mkdocs",
+    "site_config",
+    "small_config",
+]
 
 # Builds of the real site in the tests (in this process or in a subprocess, which inherits
 # the environment) never run the real, slow demos: mkdocs.yml reads this variable
 # (`enabled: !ENV [INFOLETTRE_DEMOS, true]`). The demo runner's tests use their own sites.
 os.environ["INFOLETTRE_DEMOS"] = "false"
-
-
-def copy_site(target: Path) -> Path:
-    """Copy the project's site sources (mkdocs.yml, docs/, content/) into ``target``."""
-    target.mkdir(parents=True)
-    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", target / "docs")
-    shutil.copytree(ROOT / "content", target / "content")
-    return target
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -42,20 +62,34 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def site_copy(tmp_path: Path) -> Path:
-    """A copy of the project's site sources in ``tmp_path``."""
+    """A copy of the project's site sources in ``tmp_path``, for a test that changes it."""
     return copy_site(tmp_path / "project")
+
+
+@pytest.fixture
+def small_site_copy(tmp_path: Path) -> Path:
+    """A copy of the small site (:func:`copy_small_site`) in ``tmp_path``, for a test that
+    changes it."""
+    return copy_small_site(tmp_path / "project")
 
 
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project's site sources, built once by MkDocs (strict) into ``site/``.
+    """A copy of the project's site sources, built once (strict) into ``site/``.
 
     Shared by the tests that only read the built site; do not modify it.
     """
-    # Imported here: most test modules never build a site.
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
     root = copy_site(tmp_path_factory.mktemp("built") / "project")
-    build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"), strict=True))
+    build_site(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the small site (:func:`copy_small_site`), built once (strict) into ``site/``.
+
+    Shared by the tests that only read the built site; do not modify it.
+    """
+    root = copy_small_site(tmp_path_factory.mktemp("built-small") / "project")
+    build_site(root)
     return root

@@ -7,18 +7,12 @@ the tests count runs.
 
 from __future__ import annotations
 
-import logging
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 
 from generator.demo.runner import DemoProject, Machine, project_at
 
-from .conftest import FIXTURES
+from .sites import FIXTURES
 
 PACKAGE = "fixture_demos"
 DEMOS = FIXTURES / "demos" / PACKAGE
@@ -56,44 +50,11 @@ def runs(counter: Path) -> list[str]:
     return counter.read_text(encoding="utf-8").splitlines()
 
 
-def copy_site(root: Path) -> Path:
+def copy_demo_site(root: Path) -> Path:
     """Copy the fixture site into ``root`` (created), with the fixture demos in ``pkgs/``."""
     shutil.copytree(SITE, root)
     copy_demos(root / "pkgs")
     return root
-
-
-@contextmanager
-def collect_logs() -> Iterator[list[str]]:
-    """The messages MkDocs and its plugins log (INFO and above) while the block runs."""
-    records: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record.getMessage())
-
-    handler = Collect(level=logging.INFO)
-    logger = logging.getLogger("mkdocs")
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
-        yield records
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-
-
-def build_site(root: Path) -> tuple[Path, list[str]]:
-    """Build the site in ``root`` strictly, as ``mkdocs build --strict`` does.
-
-    Returns:
-        The site folder and the log messages of the build.
-    """
-    site = root / "site"
-    with collect_logs() as logs:
-        build(load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=True))
-    return site, logs
 
 
 def demo_lines(logs: list[str]) -> list[str]:

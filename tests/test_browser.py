@@ -21,8 +21,8 @@ from generator.content.loader import load_content
 from generator.models import Content
 from generator.themes import catalog
 
-from .browser import Visit, broken_images, build_site, chromium, screenshot, serving, visiting
-from .conftest import copy_site
+from .browser import Visit, broken_images, chromium, screenshot, serving, visiting
+from .conftest import build_site, copy_site
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,8 @@ from playwright.sync_api import Browser
 from generator.demo.directive import find_directives
 from generator.demo.render import replace_directives
 
-from .browser import broken_images, build_site, chromium, serving, visiting
-from .conftest import ROOT, copy_site
+from .browser import broken_images, chromium, serving, visiting
+from .conftest import ROOT, build_site, copy_site
 
 DEMO = "gpu_matmul"
 # Two directives sharing one run: its figures, then its table of timings.

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mkdocs.config import load_config
 from mkdocs.structure.files import Files
 
 from generator.content.loader import load_content
@@ -21,6 +20,8 @@ from generator.pages.build import generate
 from generator.pages.build_cache import MANIFEST_NAME, PAGES_DIR, input_digest, site_pages
 from generator.themes import catalog
 from site_plugins.generator_plugin import GeneratorPlugin
+
+from .conftest import site_config
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -230,7 +231,7 @@ def test_the_plugin_reuses_the_pages_and_reports_the_warnings_again(
     post.write_text(post.read_text(encoding="utf-8") + "\n{{< inconnu >}}\n", encoding="utf-8")
 
     def on_files() -> tuple[list[str], list[str]]:
-        config = load_config(str(site_copy / "mkdocs.yml"))
+        config = site_config(site_copy)
         config.plugins._current_plugin = "infolettre"
         plugin = config.plugins["infolettre"]
         assert isinstance(plugin, GeneratorPlugin)

@@ -9,37 +9,26 @@ slipped into a page after the build is blocked.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 from playwright.sync_api import Browser
 
 from generator.publish.netlify_headers import csp_hash, headers_file, page_inline
 
-from .browser import build_site, chromium, serving, visiting
-from .conftest import ROOT
-from .small_site import copy_small_site
+from .browser import chromium, serving, visiting
+from .conftest import build_site, copy_small_site, run_mkdocs
 
 KB_PAGE = "cours-chatbots"
 """A knowledge-base page of the project's content."""
 
 
-def _build(project: Path) -> Path:
-    site = project / "site"
-    build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
-    return site
-
-
 @pytest.fixture(scope="module")
-def clean_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _build(copy_small_site(tmp_path_factory.mktemp("csp") / "project"))
+def clean_site(built_small_site: Path) -> Path:
+    """The small site, built once for the session (read only)."""
+    return built_small_site / "site"
 
 
 def _policy(site: Path) -> str:
@@ -84,16 +73,16 @@ def test_the_allow_list_does_not_follow_the_pages() -> None:
     ],
 )
 def test_an_inline_script_in_content_stops_the_build_naming_the_page(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, path: str, page: str
+    small_site_copy: Path, caplog: pytest.LogCaptureFixture, path: str, page: str
 ) -> None:
-    project = copy_small_site(tmp_path / "project")
+    project = small_site_copy
     source = project / "content" / path
     source.write_text(
         source.read_text(encoding="utf-8") + '\n\n<script>alert("contenu")</script>\n',
         encoding="utf-8",
     )
     with pytest.raises(Abort):  # MkDocs reports the plugin's error, then aborts
-        _build(project)
+        build_site(project)
     message = caplog.text
     assert "gabarit" in message
     assert f'{page}: « alert("contenu") »' in message
@@ -186,21 +175,13 @@ def test_a_script_slipped_into_a_page_is_blocked(
         target.write_text(original, encoding="utf-8")
 
 
-def test_mkdocs_build_strict_fails_on_a_script_in_a_page(tmp_path: Path) -> None:
-    project = copy_small_site(tmp_path / "project")
+def test_mkdocs_build_strict_fails_on_a_script_in_a_page(small_site_copy: Path) -> None:
+    project = small_site_copy
     source = project / "content" / "connaissances" / f"{KB_PAGE}.md"
     source.write_text(
         source.read_text(encoding="utf-8") + "\n\n<script>fetch('/x')</script>\n",
         encoding="utf-8",
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"},
-    )
+    result = run_mkdocs(project, "build", "--strict", "--quiet")
     assert result.returncode != 0
     assert f"connaissances/{KB_PAGE}/index.html: « fetch('/x') »" in result.stderr

@@ -8,15 +8,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
 from generator.cli.main import main
 from generator.demo.render import DISABLED_TITLE
 from site_plugins.demos_plugin import DemosPlugin
 
-from .conftest import copy_site as copy_real_site
-from .demo_helpers import COUNTER_VARIABLE, build_site, copy_demos, copy_site, demo_lines, runs
+from .conftest import build_logged, copy_small_site, site_config
+from .demo_helpers import COUNTER_VARIABLE, copy_demo_site, copy_demos, demo_lines, runs
 
 PAGE = Path("guide/carre/index.html")
 
@@ -30,7 +29,7 @@ def counter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return copy_site(tmp_path / "project")
+    return copy_demo_site(tmp_path / "project")
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -47,14 +46,14 @@ def _article(site: Path, page: Path = PAGE) -> str:
 def _failure(project: Path) -> str:
     """The error a build stops with (MkDocs logs it and raises Abort)."""
     with pytest.raises(Abort) as caught:
-        build_site(project)
+        build_logged(project)
     error = caught.value.__context__
     assert isinstance(error, PluginError)
     return str(error)
 
 
 def test_strict_build_then_cache_hit(project: Path, counter: Path) -> None:
-    site, logs = build_site(project)
+    site, logs = build_logged(project)
     assert [re.sub(r"\d+,\d+", "N", line) for line in demo_lines(logs)] == [
         "démo tiny : exécutée en N s",
         "démo tiny (side=3, version courte) : exécutée en N s",
@@ -93,7 +92,7 @@ def test_strict_build_then_cache_hit(project: Path, counter: Path) -> None:
     assert "{{&lt; demo name=&quot;tiny&quot; figures=&quot;square&quot; &gt;}}" in index
 
     first_html = (site / PAGE).read_text(encoding="utf-8")
-    site, logs = build_site(project)
+    site, logs = build_logged(project)
     lines = demo_lines(logs)
     assert len(lines) == 2
     assert re.fullmatch(r"démo tiny : en cache \([0-9a-f]{12}…\)", lines[0])
@@ -102,19 +101,19 @@ def test_strict_build_then_cache_hit(project: Path, counter: Path) -> None:
 
 
 def test_editing_prose_does_not_run_the_demo_again(project: Path, counter: Path) -> None:
-    build_site(project)
+    build_logged(project)
     page = project / "docs" / "guide" / "carre.md"
     _edit(page, "Un paragraphe de prose", "Un paragraphe de prose réécrit")
-    site, logs = build_site(project)
+    site, logs = build_logged(project)
     assert all(": en cache (" in line for line in demo_lines(logs))
     assert len(runs(counter)) == 2
     assert "prose réécrit" in _article(site)
 
 
 def test_editing_the_demo_runs_it_again(project: Path, counter: Path) -> None:
-    build_site(project)
+    build_logged(project)
     _edit(project / "pkgs" / "fixture_demos" / "tiny" / "helper.py", "** 2", "** 2.0")
-    _, logs = build_site(project)
+    _, logs = build_logged(project)
     assert [line.split(" : ")[1].split(" ")[0] for line in demo_lines(logs)] == [
         "exécutée",
         "exécutée",
@@ -125,7 +124,7 @@ def test_editing_the_demo_runs_it_again(project: Path, counter: Path) -> None:
 def test_disabled_demos_show_a_notice_and_run_nothing(project: Path, counter: Path) -> None:
     # As in the project's mkdocs.yml; the test suite sets INFOLETTRE_DEMOS=false.
     _edit(project / "mkdocs.yml", "enabled: true", "enabled: !ENV [INFOLETTRE_DEMOS, true]")
-    site, logs = build_site(project)
+    site, logs = build_logged(project)
     assert runs(counter) == []
     assert not (project / ".cache" / "demos").exists()
     assert not (site / "demos").exists()
@@ -145,7 +144,7 @@ def test_failed_run_stops_the_build_naming_the_demo_and_its_output(project: Path
 
 
 def test_keep_last_shows_the_last_good_result_under_a_warning(project: Path) -> None:
-    site, _ = build_site(project)
+    site, _ = build_logged(project)
     good = _article(site)
     _edit(
         project / "pkgs" / "fixture_demos" / "tiny" / "__main__.py",
@@ -159,7 +158,7 @@ def test_keep_last_shows_the_last_good_result_under_a_warning(project: Path) -> 
         "      freeze_dir: frozen\n",
         "      freeze_dir: frozen\n      on_error: keep_last\n",
     )
-    site, logs = build_site(project)  # strict: the build succeeds
+    site, logs = build_logged(project)  # strict: the build succeeds
     article = _article(site)
     assert article.count('<div class="admonition warning">') == 4
     assert "a échoué (échec (code de sortie 1) après" in article
@@ -173,27 +172,27 @@ def test_keep_last_shows_the_last_good_result_under_a_warning(project: Path) -> 
 def test_keep_last_set_on_a_directive(project: Path) -> None:
     page = project / "docs" / "guide" / "carre.md"
     page.write_text('# Carré\n\n{{< demo name="tiny" on_error="keep_last" >}}\n', "utf-8")
-    build_site(project)
+    build_logged(project)
     _edit(
         project / "pkgs" / "fixture_demos" / "tiny" / "helper.py",
         "return",
         "raise KeyError\n    return",
     )
-    site, _ = build_site(project)
+    site, _ = build_logged(project)
     assert "Résultat d'une exécution précédente" in _article(site)
 
 
 def test_frozen_result_is_used_when_the_cache_is_empty(
     project: Path, counter: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    build_site(project)
+    build_logged(project)
     common = ["--root", str(project), "--package", "fixture_demos", "--package-dir", "pkgs"]
     common += ["--freeze-dir", "frozen"]
     assert main(["demos", "freeze", "tiny", *common]) == 0
     assert main(["demos", "freeze", "tiny", "--quick", "--params", "side=3", *common]) == 0
     assert "figé dans" in capsys.readouterr().out
     shutil.rmtree(project / ".cache" / "demos")
-    site, logs = build_site(project)
+    site, logs = build_logged(project)
     assert len(runs(counter)) == 2  # nothing ran
     lines = demo_lines(logs)
     assert len(lines) == 2 and all("résultat figé" in line for line in lines)
@@ -226,7 +225,7 @@ def test_on_config_resolves_paths_against_mkdocs_yml(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # never the working directory
-    config = load_config(str(project / "mkdocs.yml"))
+    config = site_config(project)
     plugin = config.plugins["demos"]
     assert isinstance(plugin, DemosPlugin)
     plugin.on_config(config)
@@ -240,7 +239,7 @@ def test_on_config_resolves_paths_against_mkdocs_yml(
 
 def test_missing_markdown_extension_is_a_clear_error(project: Path) -> None:
     _edit(project / "mkdocs.yml", "  - md_in_html\n", "")
-    config = load_config(str(project / "mkdocs.yml"))
+    config = site_config(project)
     with pytest.raises(
         PluginError, match=r"extensions Markdown requises absentes de mkdocs\.yml : md_in_html"
     ):
@@ -250,7 +249,8 @@ def test_missing_markdown_extension_is_a_clear_error(project: Path) -> None:
 def test_the_real_site_with_directives_in_a_post_and_a_knowledge_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counter: Path
 ) -> None:
-    project = copy_real_site(tmp_path / "real")
+    # The project's content and configuration (without the guide and the code reference).
+    project = copy_small_site(tmp_path / "real")
     copy_demos(project / "pkgs")
     enabled = "      enabled: !ENV [INFOLETTRE_DEMOS, true]\n"
     _edit(
@@ -282,13 +282,13 @@ def test_the_real_site_with_directives_in_a_post_and_a_knowledge_page(
     post = Path("infolettre/infolettre_13/index.html")
 
     # As the test suite builds the site: demos off, a notice instead, nothing run.
-    site, _ = build_site(project)
+    site, _ = build_logged(project)
     assert runs(counter) == []
     for page in (kb_page, post):
         assert DISABLED_TITLE in _article(site, page)
 
     monkeypatch.setenv("INFOLETTRE_DEMOS", "true")
-    site, logs = build_site(project)
+    site, logs = build_logged(project)
     assert runs(counter) == ["tiny side=2 quick=False"]  # one run for both pages
     assert [line.split(" en ")[0] for line in demo_lines(logs)] == ["démo tiny : exécutée"]
     kb = _article(site, kb_page)

@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 
 from generator.pages import excerpts
 from generator.pages.excerpts import MORE, SEPARATOR, excerpt_markdown
 from site_plugins.generator_plugin import GeneratorPlugin
 
-from .conftest import copy_site
+from .conftest import build_site, copy_small_site
 
 POST = f"""# Infolettre n°1
 
@@ -54,11 +52,6 @@ def test_a_post_without_separator_is_left_whole() -> None:
     assert excerpt_markdown("# Titre\n\nTout le texte.\n") is None
 
 
-def _build(root: Path) -> Path:
-    build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"), strict=True))
-    return root / "site"
-
-
 def test_excerpts_on_the_listings_are_those_of_the_whole_post(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -72,11 +65,11 @@ def test_excerpts_on_the_listings_are_those_of_the_whole_post(
         return short
 
     monkeypatch.setattr(excerpts, "excerpt_markdown", spy)
-    short_site = _build(copy_site(tmp_path / "short"))
+    short_site = build_site(copy_small_site(tmp_path / "short"))
     assert shortened and all(n > 0 for n in shortened)
 
     monkeypatch.setattr(GeneratorPlugin, "on_env", lambda self, env, /, **kwargs: None)
-    whole_site = _build(copy_site(tmp_path / "whole"))
+    whole_site = build_site(copy_small_site(tmp_path / "whole"))
     for listing in ("infolettre/index.html", "infolettre/archives/2023/03/index.html"):
         short = (short_site / listing).read_text(encoding="utf-8")
         assert "md-post__content" in short

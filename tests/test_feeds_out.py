@@ -19,8 +19,6 @@ import pytest
 import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 
 from generator import parallel
 from generator.content.loader import load_content
@@ -48,7 +46,7 @@ from generator.pages.feedwriter import Channel, Entry, render_rss
 from generator.themes import catalog
 from site_plugins.generator_plugin import GeneratorConfig
 
-from .conftest import FIXTURES, copy_site
+from .conftest import FIXTURES, build_config, build_site, copy_site, copy_small_site, site_config
 
 BASE = "https://site.example/infolettre/infolettre_13/"
 SITE = "https://ssphub.netlify.app/"
@@ -467,8 +465,9 @@ def _add_post(project: Path, slug: str, replacements: dict[str, str]) -> None:
 
 
 def _feeds_project(folder: Path) -> Path:
-    """A copy of the project with a newer issue and a draft added to its content."""
-    project = copy_site(folder / "project")
+    """A small copy of the project (its content, without the guide and the code reference)
+    with a newer issue and a draft added to its content."""
+    project = copy_small_site(folder / "project")
     _add_post(
         project,
         "infolettre_14",
@@ -491,11 +490,9 @@ def _feeds_project(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def feeds_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project built strictly, with a newer issue and a draft added to its content."""
-    project = _feeds_project(tmp_path_factory.mktemp("feeds"))
-    site = project / "site"
-    build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
-    return site
+    """The small copy of the project built strictly, with a newer issue and a draft added
+    to its content."""
+    return build_site(_feeds_project(tmp_path_factory.mktemp("feeds")))
 
 
 TAMPERING_HOOK = """
@@ -523,9 +520,7 @@ def capped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert "      feed_items: 50\n" in text
     text = text.replace("      feed_items: 50\n", "      feed_items: 2\n")
     config_file.write_text(text + "\nhooks:\n  - tamper.py\n", encoding="utf-8")
-    site = project / "site"
-    build(load_config(str(config_file), site_dir=str(site), strict=True))
-    return site
+    return build_site(project)
 
 
 def test_feeds_keep_their_most_recent_items_and_ignore_the_pages_front_matter(
@@ -663,14 +658,13 @@ def test_pages_link_their_feeds(feeds_site: Path) -> None:
     assert f'href="{SITE}themes/events/feed_rss.xml"' in tag_page.split("</head>", 1)[0]
 
 
-def test_no_feeds_without_site_url(site_copy: Path, caplog: pytest.LogCaptureFixture) -> None:
-    config_file = site_copy / "mkdocs.yml"
+def test_no_feeds_without_site_url(small_site_copy: Path, caplog: pytest.LogCaptureFixture) -> None:
+    config_file = small_site_copy / "mkdocs.yml"
     config_file.write_text(
         re.sub(r"(?m)^site_url:.*\n", "", config_file.read_text(encoding="utf-8")),
         encoding="utf-8",
     )
-    site = site_copy / "site"
-    build(load_config(str(config_file), site_dir=str(site), strict=False))
+    site = build_site(small_site_copy, strict=False)
     assert (site / "index.html").is_file()
     assert not list(site.rglob("feed_rss.xml")) and not list(site.rglob("feed.json"))
     assert "site_url" in caplog.text
@@ -679,11 +673,11 @@ def test_no_feeds_without_site_url(site_copy: Path, caplog: pytest.LogCaptureFix
     )
 
 
-def test_each_build_starts_afresh(site_copy: Path) -> None:
-    config = load_config(str(site_copy / "mkdocs.yml"), site_dir=str(site_copy / "site"))
-    build(config)
-    build(config)  # what `mkdocs serve` does on each change
-    feed = json.loads((site_copy / "site" / "feed.json").read_text(encoding="utf-8"))
+def test_each_build_starts_afresh(small_site_copy: Path) -> None:
+    config = site_config(small_site_copy)
+    build_config(config)
+    build_config(config)  # what `mkdocs serve` does on each change
+    feed = json.loads((small_site_copy / "site" / "feed.json").read_text(encoding="utf-8"))
     assert len(feed["items"]) == 1
 
 

@@ -27,8 +27,6 @@ import yaml
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 
 from generator.cli.main import main as cli_main
 from generator.models import Kind
@@ -36,9 +34,8 @@ from generator.pages.build import md
 from generator.pages.feeds_out import FeedInfo, FeedPage, json_feed_document, rss_document
 
 from . import hostile
-from .browser import build_site, chromium, serving, visiting
-from .conftest import ROOT
-from .small_site import copy_small_site
+from .browser import chromium, serving, visiting
+from .conftest import ROOT, build_site, copy_small_site
 
 _ITEMS = st.lists(hostile.hostile_item(), min_size=2, max_size=4)
 
@@ -148,9 +145,8 @@ def test_hostile_feeds_build_and_nothing_of_them_runs(
     project = tmp_path_factory.mktemp("hostile") / "project"
     write_site(project, items, feed_title)
     ingest(project, items)
-    site = project / "site"
     # Strict: one hostile feed must not stop publishing.
-    build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
+    site = build_site(project)
     files = built_files(site)
     assert any(path == "feed_rss.xml" for path, _ in files)
     assert any(path.endswith("feed.json") and path != "feed.json" for path, _ in files)
@@ -276,9 +272,7 @@ def issue_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     ingest(project, [item])
-    site = project / "site"
-    build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
-    return site
+    return build_site(project)
 
 
 def _one(root: Any, xpath: str) -> Any:

@@ -8,16 +8,13 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-
 from generator.content.loader import load_content
 from generator.models import FeedItem
 from generator.pages.build import Generated, generate, paginate
 from generator.veille.feeds_config import parse_feeds
 from generator.veille.ingest import ingest_snapshot
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, build_site
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -85,16 +82,15 @@ def test_search_finds_a_tag_page_by_its_title_not_by_its_listing(built_project: 
         assert title not in tag_page["text"]
 
 
-def test_hostile_feed_content_never_reaches_the_built_html(site_copy: Path) -> None:
-    content = site_copy / "content"
+def test_hostile_feed_content_never_reaches_the_built_html(small_site_copy: Path) -> None:
+    content = small_site_copy / "content"
     snapshot = content / "feeds" / "framablog.xml"
     snapshot.write_bytes((FIXTURES / "feeds" / "hostile_html.xml").read_bytes())
     feeds_path = content / "feeds.yml"
     (feed,) = parse_feeds(feeds_path.read_text(encoding="utf-8"), feeds_path, content_root=content)
     result = ingest_snapshot(content, feed, now=NOW)
     assert result.report is not None and result.report.new >= 1, result.error
-    site = site_copy / "site"
-    build(load_config(str(site_copy / "mkdocs.yml"), site_dir=str(site), strict=True))
+    site = build_site(small_site_copy)
     stored = {p.stem for p in (content / "archive" / "framablog").glob("*.md")}
     hostile = [
         (site / "veille" / "framablog" / slug / "index.html").read_text(encoding="utf-8")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import markdown
 import pytest
-from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -16,9 +15,11 @@ from mkdocs.structure.pages import Page
 from generator.pages import build as pages_build
 from site_plugins.generator_plugin import GeneratorPlugin
 
+from .conftest import site_config
+
 
 def _plugin(project: Path) -> tuple[GeneratorPlugin, object]:
-    config = load_config(str(project / "mkdocs.yml"))
+    config = site_config(project)
     # MkDocs sets this while it runs a plugin's hook; File.generated records it.
     config.plugins._current_plugin = "infolettre"
     plugin = config.plugins["infolettre"]

@@ -7,16 +7,13 @@ shortcode, missing image, unknown author) are checked here without failing ``--s
 
 from __future__ import annotations
 
-import logging
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, build_logged
 
 DELIMITERS = ("{{<", "{{%", "%}}", ">}}")
 
@@ -33,23 +30,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         "      content_dir: content\n      content_warnings: info\n",
     )
     (project / "mkdocs.yml").write_text(config_text, encoding="utf-8")
-    records: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record.getMessage())
-
-    handler = Collect(level=logging.INFO)
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    level = logger.level
-    logger.setLevel(logging.INFO)
-    try:
-        site = project / "site"
-        build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
+    site, records = build_logged(project)
     return site, "\n".join(records)
 
 

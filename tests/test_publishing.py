@@ -14,8 +14,6 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
 from generator.content.loader import load_taxonomy
@@ -32,7 +30,7 @@ from generator.publish.site_config import (
 )
 from generator.publish.subscription import subscription_page
 
-from .conftest import ROOT
+from .conftest import ROOT, build_config, site_config
 
 SITE_URL = "https://ssphub.netlify.app/"
 FRENCH_MONTHS = (
@@ -466,8 +464,8 @@ def test_bad_publication_settings_stop_the_build_naming_the_key(
     text = config_file.read_text(encoding="utf-8")
     assert 'contact_email: ""' in text
     config_file.write_text(text.replace('contact_email: ""', "contact_email: nobody"), "utf-8")
-    config = load_config(str(config_file), site_dir=str(site_copy / "site"), strict=True)
+    config = site_config(site_copy)
     with pytest.raises((PluginError, Abort)):
-        build(config)
+        build_config(config)
     assert re.search(r"mkdocs\.yml \(clé « extra\.infolettre\.contact_email »\)", caplog.text)
     assert "« nobody » n'est pas une adresse électronique" in caplog.text

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
 from generator.content import loader
 from generator.errors import ContentError
+
+from .conftest import build_site, site_config
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch, name: str) -> list[Path]:
@@ -26,22 +26,21 @@ def _counting(monkeypatch: pytest.MonkeyPatch, name: str) -> list[Path]:
 
 
 def test_one_build_parses_the_vocabulary_and_the_feeds_once(
-    site_copy: Path, monkeypatch: pytest.MonkeyPatch
+    small_site_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(loader, "_MEMO", {})
     taxonomies = _counting(monkeypatch, "parse_taxonomy")
     feeds = _counting(monkeypatch, "parse_feeds")
     posts = _counting(monkeypatch, "parse_post")
-    config = load_config(str(site_copy / "mkdocs.yml"), site_dir=str(site_copy / "site"))
-    build(config)
+    build_site(small_site_copy)
     # The generator, the subscription page and the redirects all read them.
     assert len(taxonomies) == 1
     assert len(feeds) == 1
-    assert len(posts) == len(list((site_copy / "content" / "infolettre").glob("*/index.md")))
+    assert len(posts) == len(list((small_site_copy / "content" / "infolettre").glob("*/index.md")))
     # A rebuild with a file changed (as under `mkdocs serve`) reads that file again.
-    taxonomy = site_copy / "content" / "taxonomy.yml"
+    taxonomy = small_site_copy / "content" / "taxonomy.yml"
     taxonomy.write_text(taxonomy.read_text(encoding="utf-8") + "\n# modifié\n", encoding="utf-8")
-    build(load_config(str(site_copy / "mkdocs.yml"), site_dir=str(site_copy / "site")))
+    build_site(small_site_copy)
     assert len(taxonomies) == 2
     assert len(feeds) == 1
 
@@ -71,29 +70,29 @@ def test_a_changed_or_missing_file_is_read_again(
 
 
 def test_the_publication_plugin_uses_the_content_folder_of_the_generator(
-    site_copy: Path,
+    small_site_copy: Path,
 ) -> None:
-    (site_copy / "content").rename(site_copy / "contenu")
-    text = (site_copy / "mkdocs.yml").read_text(encoding="utf-8")
-    (site_copy / "mkdocs.yml").write_text(
+    (small_site_copy / "content").rename(small_site_copy / "contenu")
+    text = (small_site_copy / "mkdocs.yml").read_text(encoding="utf-8")
+    (small_site_copy / "mkdocs.yml").write_text(
         text.replace("content_dir: content", "content_dir: contenu").replace(
             "../content/authors.yml", "../contenu/authors.yml"
         ),
         encoding="utf-8",
     )
-    build(load_config(str(site_copy / "mkdocs.yml"), site_dir=str(site_copy / "site")))
-    assert (site_copy / "site" / "abonnement" / "index.html").is_file()
-    assert (site_copy / "site" / "_redirects").is_file()
+    build_site(small_site_copy)
+    assert (small_site_copy / "site" / "abonnement" / "index.html").is_file()
+    assert (small_site_copy / "site" / "_redirects").is_file()
 
 
-def test_a_second_content_folder_is_refused(site_copy: Path) -> None:
-    text = (site_copy / "mkdocs.yml").read_text(encoding="utf-8")
+def test_a_second_content_folder_is_refused(small_site_copy: Path) -> None:
+    text = (small_site_copy / "mkdocs.yml").read_text(encoding="utf-8")
     assert "  - publication\n" in text
-    (site_copy / "mkdocs.yml").write_text(
+    (small_site_copy / "mkdocs.yml").write_text(
         text.replace("  - publication\n", "  - publication:\n      content_dir: ailleurs\n"),
         encoding="utf-8",
     )
-    config = load_config(str(site_copy / "mkdocs.yml"), site_dir=str(site_copy / "site"))
+    config = site_config(small_site_copy)
     with pytest.raises(PluginError, match="un seul dossier de contenu"):
         config.plugins.on_config(config)
 

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
+
+from .conftest import build_site
 
 ITEM_SLUGS = [
     "2022-08-18-les-conseils-de-ray-bradbury-a-qui-veut-ecrire-open-culture",
@@ -21,18 +21,10 @@ ITEM_SLUGS = [
 ]
 
 
-def _build(project: Path) -> Path:
-    site = project / "site"
-    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True)
-    build(config)
-    return site
-
-
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from .conftest import copy_site
-
-    return _build(copy_site(tmp_path_factory.mktemp("site") / "project"))
+def built_site(built_project: Path) -> Path:
+    """The project's site, built once for the session (read only)."""
+    return built_project / "site"
 
 
 def _html(site: Path, page: str) -> str:
@@ -144,7 +136,7 @@ def test_broken_front_matter_stops_the_build_naming_the_file(
         text = text.replace("authors:\n  - linogaliana", "authors:\n\t- linogaliana")
     post.write_text(text, encoding="utf-8")
     with pytest.raises((PluginError, Abort)):
-        _build(site_copy)
+        build_site(site_copy)
     # MkDocs logs the plugin's error, then aborts.
     message = caplog.text
     assert "infolettre_13/index.md" in message
