@@ -77,11 +77,18 @@ def site_config(root: Path, *, strict: bool = True, **overrides: Any) -> MkDocsC
     return load_config(str(root / "mkdocs.yml"), **options)
 
 
-def build_config(config: MkDocsConfig, *, dirty: bool = False) -> Path:
-    """Build the site of ``config`` (built again with the same configuration, as
-    ``mkdocs serve`` does on each change); returns the site folder."""
+def build_config(config: MkDocsConfig, *, dirty: bool = False, command: str = "build") -> Path:
+    """Build the site of ``config`` as ``mkdocs build`` does, the plugins told of the
+    command first (built again with the same configuration, as ``mkdocs serve`` does on
+    each change: ``command="serve"``); returns the site folder.
+
+    The plugins' shut-down event is not sent: MkDocs keeps one instance of each plugin
+    with a start-up event for the whole process, and Material's blog deletes its working
+    folder when shut down, which the next build of the session would need.
+    """
     from mkdocs.commands.build import build
 
+    config.plugins.on_startup(command=command, dirty=dirty)
     build(config, dirty=dirty)
     return Path(config.site_dir)
 

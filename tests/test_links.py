@@ -17,7 +17,6 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.structure.files import File
 
@@ -29,7 +28,7 @@ from generator.pages.build import Generated, generate
 from generator.pages.links import UrlStyle, missing_targets, page_link, page_url
 from generator.pages.output import write_pages
 
-from .conftest import ROOT
+from .conftest import ROOT, build_config, site_config
 from .test_pages import NOW
 
 _SEGMENT = st.sampled_from(["a", "b", "index", "README", "page", "2", "x-y", "é t", "veille"])
@@ -186,10 +185,9 @@ def plain_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         + _EXTENSIONS,
         encoding="utf-8",
     )
-    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+    config = site_config(root, strict=False)
     assert [p for p in config.plugins if not p.startswith(("material/", "search"))] == []
-    build(config)
-    return root / "site"
+    return build_config(config)
 
 
 def _pages(site: Path) -> list[Path]:
