@@ -9,7 +9,6 @@ hooks run; it waits for it after them.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +18,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 
-from generator.pages.search_accents import add_accent_free_field, merge_rebuilt
-from generator.parallel import Background
+from generator.errors import GeneratorError
+from generator.pages import site
 
 log = get_plugin_logger(__name__)
 
-INDEX = Path("search") / "search_index.json"
+INDEX = site.SEARCH_INDEX
 """Where Material's ``search`` plugin writes its index, relative to ``site_dir``."""
 
 
@@ -35,77 +34,41 @@ class SearchAccentsConfig(base.Config):
     """Add the accent-free words to the search index."""
 
 
-def _read_index(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise PluginError(f"{path} : index de recherche illisible : {err}") from err
-
-
-def fold_index(path: Path, previous: Any = None) -> None:
-    """Add the accent-free words to the index at ``path``, in place; after a ``--dirty``
-    build, the ``previous`` index gives the pages not rendered again.
-
-    Raises:
-        PluginError: The index cannot be read or is not Material's.
-    """
-    try:
-        folded = add_accent_free_field(_read_index(path))
-        if previous is not None:
-            folded = merge_rebuilt(previous, folded)
-    except ValueError as err:
-        raise PluginError(f"{path} : index de recherche illisible : {err}") from err
-    path.write_text(json.dumps(folded, separators=(",", ":")), encoding="utf-8")
-
-
 class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
     """Add accent-free words to Material's search index after it is written."""
 
     def __init__(self) -> None:
-        self.job: Background[None] | None = None
-        """The index being folded, between the two post-build hooks."""
-        self.dirty = False
-        self.previous: Any = None
-        """The site's index before a ``--dirty`` build (read before Material replaces it)."""
+        self.index = site.SearchIndex()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.dirty = dirty
-
-    def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # A --dirty build indexes only the pages it renders again: the others keep the
         # entries of the index already in the site folder.
-        self.previous = None
-        path = Path(config.site_dir) / INDEX
-        if self.config.enabled and self.dirty and path.is_file():
-            self.previous = _read_index(path)
+        self.index = site.SearchIndex(dirty=dirty)
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled:
+            self._call(self.index.before_build, Path(config.site_dir))
 
     # Below the default priority: Material's search plugin writes the index in its own
-    # on_post_build, which must have run. The folding runs in a child process while the
-    # other post-build hooks go on (generator/parallel.py), and is waited for last.
+    # on_post_build, which must have run. The index is completed beside the other
+    # post-build hooks, and waited for last.
     @event_priority(-50)
     def _start(self, /, *, config: MkDocsConfig, **kwargs: Any) -> None:
-        self.job = None
-        if not self.config.enabled:
-            return None
-        path = Path(config.site_dir) / INDEX
-        if not path.is_file():
+        if self.config.enabled and not self.index.start(Path(config.site_dir)):
             log.info("pas d'index de recherche (%s) : plugin search absent ou désactivé", INDEX)
-            return None
-        previous, self.previous = self.previous, None
-        self.job = Background(lambda: fold_index(path, previous), piece="accents")
-        if not self.job.forked:  # in this process, now
-            self._finish(config=config)
-        return None
 
     @event_priority(-200)
     def _finish(self, /, *, config: MkDocsConfig, **kwargs: Any) -> None:
-        job, self.job = self.job, None
-        if job is not None:
-            job.result()
+        self._call(self.index.finish)
 
     on_post_build = CombinedEvent(_start, _finish)
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.job is not None:
-            self.job.cancel()
-            self.job = None
+        self.index.cancel()
+
+    @staticmethod
+    def _call(step: Any, *args: Any) -> None:
+        try:
+            step(*args)
+        except GeneratorError as err:
+            raise PluginError(str(err)) from err

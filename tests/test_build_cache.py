@@ -241,8 +241,8 @@ def test_the_plugin_reuses_the_pages_and_reports_the_warnings_again(
             files = plugin.on_files(Files([]), config=config)
         assert files is not None
         # The build's end: the cache, written beside it, is complete.
-        if plugin.cache_job is not None:
-            plugin.cache_job.result()
+        if plugin.build is not None:
+            plugin.build.finish()
         warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
         return sorted(f.src_uri for f in files), warnings
 

@@ -33,7 +33,8 @@ def test_on_config_resolves_paths_against_mkdocs_yml_and_watches_content(
     monkeypatch.chdir(tmp_path)  # never the working directory
     plugin, config = _plugin(site_copy)
     plugin.on_config(config)  # type: ignore[arg-type]
-    assert plugin.content_dir == (site_copy / "content").resolve()
+    assert plugin.build is not None
+    assert plugin.build.content_dir == (site_copy / "content").resolve()
     assert str(site_copy / "content") in config.watch  # type: ignore[attr-defined]
 
 
@@ -41,8 +42,8 @@ def test_on_files_injects_generated_pages_out_of_the_nav(site_copy: Path) -> Non
     plugin, config = _plugin(site_copy)
     plugin.on_config(config)  # type: ignore[arg-type]
     files = plugin.on_files(Files([]), config=config)  # type: ignore[arg-type]
-    assert files is not None and plugin.cache_job is not None
-    plugin.cache_job.result()  # as the build's end waits for the cache
+    assert files is not None and plugin.build is not None
+    plugin.build.finish()  # as the build's end waits for the cache
     item = files.get_file_from_path(
         "veille/framablog/2024-10-31-l-ia-open-source-existe-t-elle-vraiment/index.md"
     )
@@ -64,9 +65,10 @@ def test_generated_pages_come_from_memory_with_their_links_written(site_copy: Pa
     plugin, config = _plugin(site_copy)
     plugin.on_config(config)  # type: ignore[arg-type]
     files = plugin.on_files(Files([]), config=config)  # type: ignore[arg-type]
-    assert files is not None and plugin.cache_job is not None
-    assert plugin.cache_job.result() > 0  # the cache, written beside the build
-    plugin.cache_job = None
+    assert files is not None and plugin.build is not None
+    # The cache, written beside the build.
+    cache = [m for level, m in plugin.build.finish() if m.endswith("pages écrites dans le cache")]
+    assert len(cache) == 1 and int(cache[0].split()[0]) > 0
     # A feed item comes from memory; a post from the cache (Material's blog reads it there).
     item = files.get_file_from_path(
         "veille/framablog/2024-10-31-l-ia-open-source-existe-t-elle-vraiment/index.md"
@@ -115,11 +117,42 @@ def test_a_generated_link_to_a_missing_page_is_a_warning_naming_the_page(
     plugin.on_config(config)  # type: ignore[arg-type]
     with caplog.at_level(logging.WARNING):
         plugin.on_files(Files([]), config=config)  # type: ignore[arg-type]
-    assert plugin.cache_job is not None
-    plugin.cache_job.result()
+    assert plugin.build is not None
+    plugin.build.finish()
     item = "veille/framablog/2024-10-31-l-ia-open-source-existe-t-elle-vraiment/index.md"
     warned = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert any(
         f"{item} : lien vers « themes/nulle/index.md », page introuvable" in r.getMessage()
         for r in warned
     ), caplog.text
+
+
+@pytest.mark.parametrize(("directory_urls", "expected"), [(True, r"/"), (False, r"\.html")])
+def test_the_generated_links_follow_the_sites_url_settings(
+    site_copy: Path, directory_urls: bool, expected: str
+) -> None:
+    config = site_config(site_copy, use_directory_urls=directory_urls)
+    config.plugins._current_plugin = "infolettre"
+    plugin = config.plugins["infolettre"]
+    assert isinstance(plugin, GeneratorPlugin)
+    plugin.on_config(config)
+    files = plugin.on_files(Files([]), config=config)
+    assert files is not None and plugin.build is not None
+    plugin.build.finish()
+    tag = files.get_file_from_path("themes/events/index.md")
+    assert tag is not None
+    items = re.findall(r'href="(\.\./\.\./veille/framablog/[^"#]+)"', tag.content_string)
+    assert items and all(re.search(expected + "$", link) for link in items), items
+
+
+def test_a_blog_url_format_the_generator_cannot_follow_is_refused(site_copy: Path) -> None:
+    text = (site_copy / "mkdocs.yml").read_text(encoding="utf-8")
+    assert 'post_url_format: "{slug}"' in text
+    (site_copy / "mkdocs.yml").write_text(
+        text.replace('post_url_format: "{slug}"', 'post_url_format: "{date}/{slug}"'),
+        encoding="utf-8",
+    )
+    plugin, config = _plugin(site_copy)
+    plugin.on_config(config)  # type: ignore[arg-type]
+    with pytest.raises(PluginError, match="post_url_format"):
+        plugin.on_files(Files([]), config=config)  # type: ignore[arg-type]

@@ -1,0 +1,352 @@
+"""The pages' side of a site build, step by step, for a renderer's adapter.
+
+The ``infolettre`` and ``search_accents`` plugins (``site_plugins/``) call only this
+module of :mod:`generator.pages`: they turn MkDocs' objects into plain values (docs paths,
+URLs, HTML, folders), call a method here at each step of the build, and turn the answer
+back (generated files, log lines, errors). What is decided (which pages are generated and
+where, what the Markdown converter must not see, what the feeds say and hold, which
+excerpt a listing shows, how the search index is completed) is decided here, so another
+renderer can drive the same steps.
+
+A :class:`SiteBuild` lives as long as the renderer's process: under ``mkdocs serve`` one
+build follows another, each starting with :meth:`SiteBuild.generate`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from generator.errors import GeneratorError
+from generator.pages import excerpts, feeds_out, plain_text, raw_html
+from generator.pages.build_cache import PAGES_DIR, SitePages, site_pages
+from generator.pages.links import UrlStyle
+from generator.pages.search_accents import add_accent_free_field, merge_rebuilt
+from generator.parallel import Background
+from generator.themes import catalog
+
+__all__ = [
+    "DEFAULT_FEED_ITEMS",
+    "EXCERPT_SEPARATOR",
+    "SEARCH_INDEX",
+    "GeneratedPage",
+    "SearchIndex",
+    "SiteBuild",
+    "SiteSettings",
+    "UrlStyle",
+    "plain_text",
+]
+
+DEFAULT_FEED_ITEMS = feeds_out.DEFAULT_LIMIT
+"""How many items each of the site's feeds keeps by default, the most recent."""
+EXCERPT_SEPARATOR = excerpts.SEPARATOR
+"""Where a post's excerpt ends, unless the blog says otherwise."""
+SEARCH_INDEX = Path("search") / "search_index.json"
+"""Where Material's ``search`` plugin writes its index, relative to the site folder."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiteSettings:
+    """What the site's configuration says that the pages and feeds depend on."""
+
+    site_url: str = ""
+    """The published address; without it, no feeds are written."""
+    site_name: str = ""
+    site_description: str = ""
+    feeds: bool = True
+    """Write the site's RSS and JSON feeds (the newsletter's and one per tag)."""
+    feed_items: int = DEFAULT_FEED_ITEMS
+    urls: UrlStyle = field(default_factory=UrlStyle)
+    """How the renderer turns a page's path into its URL."""
+
+    @property
+    def feeds_on(self) -> bool:
+        """Whether feeds are written: asked for, and the site has an address."""
+        return self.feeds and bool(self.site_url)
+
+
+@dataclass(frozen=True, kw_only=True)
+class GeneratedPage:
+    """A page for the renderer: its docs path, and its text or the file that holds it."""
+
+    path: str
+    in_nav: bool
+    text: str | None = None
+    """The page's text, when it is handed over from memory."""
+    file: Path | None = None
+    """The file holding the page, when it is read from disk."""
+
+
+class SiteBuild:
+    """The generator's part of one build after another of the same site.
+
+    Args:
+        content_dir: The editors' ``content/`` folder.
+        cache_dir: The generator's cache folder (pages under ``pages/``).
+        dirty: The renderer builds only the pages whose file changed (MkDocs'
+            ``--dirty``): pages go to disk first, and the feeds are not written.
+    """
+
+    def __init__(self, content_dir: Path, cache_dir: Path, *, dirty: bool = False) -> None:
+        self.content_dir = content_dir
+        self.cache_dir = cache_dir
+        self.dirty = dirty
+        self.settings = SiteSettings()
+        self.built: SitePages | None = None
+        self._generated: set[str] = set()
+        self._blocks: dict[str, list[raw_html.Block]] = {}
+        self._rendered: list[feeds_out.RenderedPage] = []
+        self._cache_job: Background[int] | None = None
+        self._feeds_job: Background[int] | None = None
+
+    # ------------------------------------------------------------------ generation
+
+    def generate(
+        self,
+        settings: SiteSettings,
+        *,
+        now: datetime,
+        include_drafts: bool = False,
+        exists: Iterable[str] = (),
+        pages_folder: str = "docs",
+    ) -> list[GeneratedPage]:
+        """Start a build: the generator's pages, made afresh or reused from the cache.
+
+        Args:
+            settings: The site's settings for this build.
+            now: The build time (posts dated later wait).
+            include_drafts: Publish drafts and future posts too.
+            exists: Docs paths the site already has (a generated page may not take one).
+            pages_folder: The folder of those pages, for the message.
+
+        Raises:
+            GeneratorError: Content that cannot be used, or a generated page that
+                would replace one of ``exists`` (the message names it).
+        """
+        self.settings = settings
+        self._blocks, self._rendered = {}, []
+        self._cache_job = self._feeds_job = None
+        built = site_pages(
+            self.content_dir,
+            self.cache_dir,
+            now=now,
+            include_drafts=include_drafts,
+            defer=not self.dirty,
+            urls=settings.urls,
+        )
+        self.built = built
+        self._cache_job = built.pending
+        self._generated = {page.path for page in built.pages}
+        taken = self._generated.intersection(exists)
+        if taken:
+            raise GeneratorError(
+                f"« {min(taken)} » existe dans {pages_folder} et est aussi produit par "
+                "le générateur : retirez l'un des deux"
+            )
+        pages_dir = self.cache_dir / PAGES_DIR
+        return [
+            GeneratedPage(path=page.path, in_nav=page.in_nav, text=built.texts[page.path])
+            if page.path in built.texts
+            else GeneratedPage(path=page.path, in_nav=page.in_nav, file=pages_dir / page.path)
+            for page in built.pages
+        ]
+
+    def messages(self) -> tuple[str, tuple[str, ...]]:
+        """Why the cache was not reused (empty when it was), and the content's warnings."""
+        if self.built is None:
+            return "", ()
+        return self.built.note, self.built.warnings
+
+    # ------------------------------------------------------------------ conversion
+
+    def before_markdown(self, src_uri: str, markdown: str) -> str | None:
+        """A page's Markdown for the converter: the HTML the generator wrote is set aside
+        (:mod:`generator.pages.raw_html`), to be put back by :meth:`after_markdown`.
+        ``None`` leaves the page as it is (editors' pages and posts)."""
+        if src_uri not in self._generated or src_uri.startswith(catalog.POSTS_URI + "/"):
+            return None
+        markdown, blocks = raw_html.set_aside(markdown)
+        if blocks:
+            self._blocks[src_uri] = blocks
+        return markdown
+
+    def after_markdown(self, src_uri: str, html: str, *, url: str | None) -> str:
+        """A page's HTML once converted, with its set-aside HTML put back; a page the
+        feeds can hold (at its canonical ``url``) is kept for them."""
+        blocks = self._blocks.pop(src_uri, None)
+        if blocks:
+            html = raw_html.put_back(html, blocks)
+        built = self.built
+        if (
+            not self.dirty
+            and self.settings.feeds_on
+            and url
+            and built is not None
+            and src_uri in built.feed_entries
+        ):
+            self._rendered.append(feeds_out.RenderedPage(src_uri=src_uri, url=url, html=html))
+        return html
+
+    # ------------------------------------------------------------------ templates
+
+    @staticmethod
+    def post_excerpts(
+        pages: Iterable[tuple[str, str]], separator: str = EXCERPT_SEPARATOR
+    ) -> Iterator[tuple[str, str]]:
+        """For every post among ``pages`` (docs path, Markdown) that has an excerpt, that
+        excerpt's Markdown: all a listing of posts shows of them, once every page is
+        converted."""
+        prefix = catalog.POSTS_URI + "/"
+        for src_uri, markdown in pages:
+            if src_uri.startswith(prefix):
+                short = excerpts.excerpt_markdown(markdown, separator)
+                if short is not None:
+                    yield src_uri, short
+
+    def start_feeds(self, site_dir: Path) -> None:
+        """Every page is converted: the feeds are written into ``site_dir`` beside the
+        rest of the build (:mod:`generator.parallel`), unless the build is partial."""
+        if not self.settings.feeds_on or self.dirty:
+            return
+        settings, rendered = self.settings, self._rendered
+        entries = self.built.feed_entries if self.built is not None else {}
+        tags = self.built.tags if self.built is not None else ()
+
+        def write() -> int:
+            specs = feeds_out.site_feeds(
+                rendered,
+                entries,
+                site_url=settings.site_url,
+                site_name=settings.site_name,
+                site_description=settings.site_description or settings.site_name,
+                tags=tags,
+                limit=settings.feed_items,
+            )
+            return feeds_out.write_feeds(specs, site_dir, built=datetime.now(UTC))
+
+        self._feeds_job = Background(write, piece="feeds")
+        # Hundreds of megabytes on a large site: the child has its copy, or it is written.
+        self._rendered = []
+
+    def head(self, src_uri: str) -> str:
+        """What goes before a page's ``</head>``: the links to the site's feeds."""
+        if not self.settings.feeds_on:
+            return ""
+        tags = self.built.tags if self.built is not None else ()
+        return feeds_out.discovery_links(
+            src_uri,
+            site_url=self.settings.site_url,
+            site_name=self.settings.site_name,
+            tags=tags,
+        )
+
+    # ------------------------------------------------------------------ end
+
+    def finish(self) -> list[tuple[str, str]]:
+        """End the build: wait for the cache and the feeds.
+
+        Returns:
+            What to tell the person building, as (level, message): level ``debug``,
+            ``info`` or ``warning``.
+        """
+        said: list[tuple[str, str]] = []
+        cache_job, self._cache_job = self._cache_job, None
+        if cache_job is not None:
+            said.append(("debug", f"{cache_job.result()} pages écrites dans le cache"))
+        feeds_job, self._feeds_job = self._feeds_job, None
+        if not self.settings.feeds:
+            return said
+        if not self.settings.site_url:
+            said.append(
+                (
+                    "warning",
+                    "« site_url » absent de mkdocs.yml : les flux RSS et JSON ne sont pas écrits",
+                )
+            )
+        elif self.dirty:
+            # Only the changed pages were rendered: the feeds would miss the others.
+            said.append(
+                ("info", "construction partielle (--dirty) : flux RSS et JSON non mis à jour")
+            )
+        elif feeds_job is not None:
+            said.append(("debug", f"{feeds_job.result()} flux écrits"))
+        return said
+
+    def cancel(self) -> None:
+        """The build failed: stop what runs beside it. The cache's manifest is written
+        last, so an interrupted cache is never reused."""
+        for job in (self._feeds_job, self._cache_job):
+            if job is not None:
+                job.cancel()
+        self._feeds_job = self._cache_job = None
+
+
+class SearchIndex:
+    """Material's search index completed with accent-free words
+    (:mod:`generator.pages.search_accents`), and kept whole by a partial build.
+
+    Args:
+        dirty: The builds render only the pages whose file changed: the pages not
+            rendered again keep the entries of the index already in the site folder.
+    """
+
+    def __init__(self, *, dirty: bool = False) -> None:
+        self.dirty = dirty
+        self._previous: Any = None
+        self._job: Background[None] | None = None
+
+    def before_build(self, site_dir: Path) -> None:
+        """Before the index is written again: a partial build keeps the current one."""
+        self._previous = None
+        path = site_dir / SEARCH_INDEX
+        if self.dirty and path.is_file():
+            self._previous = _read_index(path)
+
+    def start(self, site_dir: Path) -> bool:
+        """The index is written: complete it, beside the rest of the build. ``False``
+        when the site has no index."""
+        path = site_dir / SEARCH_INDEX
+        previous, self._previous = self._previous, None
+        if not path.is_file():
+            return False
+        self._job = Background(lambda: _fold_index(path, previous), piece="accents")
+        return True
+
+    def finish(self) -> None:
+        """Wait for the index to be complete.
+
+        Raises:
+            GeneratorError: The index cannot be read or is not Material's.
+        """
+        job, self._job = self._job, None
+        if job is not None:
+            job.result()
+
+    def cancel(self) -> None:
+        """The build failed: stop completing the index."""
+        if self._job is not None:
+            self._job.cancel()
+            self._job = None
+
+
+def _read_index(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise GeneratorError(f"{path} : index de recherche illisible : {err}") from err
+
+
+def _fold_index(path: Path, previous: Mapping[str, Any] | None) -> None:
+    """Add the accent-free words to the index at ``path``, in place; after a partial
+    build, ``previous`` gives the pages not rendered again."""
+    try:
+        folded = add_accent_free_field(_read_index(path))
+        if previous is not None:
+            folded = merge_rebuilt(previous, folded)
+    except ValueError as err:
+        raise GeneratorError(f"{path} : index de recherche illisible : {err}") from err
+    path.write_text(json.dumps(folded, separators=(",", ":")), encoding="utf-8")
