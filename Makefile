@@ -20,8 +20,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Only the pages whose source changed are rendered again on a reload (--dirty): MkDocs
+# warns that such a build is one, so the preview is not strict; `make build` is.
 serve: install
-	$(BIN)/mkdocs serve --strict --dev-addr $(ADDR)
+	$(BIN)/mkdocs serve --dirty --no-strict --dev-addr $(ADDR)
 
 build: install
 	$(BIN)/mkdocs build --strict

@@ -391,6 +391,13 @@ def report(results: Sequence[SiteBench]) -> str:
         full = bench.seconds("mkdocs build (complet)")
         bare = next(s.seconds for s in bench.stages if s.name.startswith(BARE))
         lines.append(f"  ratio build complet / MkDocs nu : {full / bare:.2f} (cible ≤ 1,5)")
+        for stage in bench.stages:
+            if stage.name.endswith(" : rechargement"):
+                label = stage.name.removesuffix(" : rechargement")
+                lines.append(
+                    f"  rechargement sous {label} / build complet : "
+                    f"{stage.seconds / full * 100:.0f} % (cible ≤ 25 %)"
+                )
         lines.append(
             f"  étapes du générateur par construction (lecture, étiquetage, génération) : "
             f"{generator_s / bench.items * 1000:.2f} s pour 1 000 articles (cible < 1 s)"

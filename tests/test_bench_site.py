@@ -58,6 +58,10 @@ def test_a_tiny_benchmark_prints_every_stage() -> None:
     assert pages and bare and pages[1] == bare[1], report
     assert "ratio build complet / MkDocs nu" in report
     assert "étapes du générateur" in report
+    for label in ("mkdocs serve", "mkdocs serve --dirty"):
+        assert re.search(
+            rf"rechargement sous {re.escape(label)} / build complet : \d+ %", report
+        ), report
 
 
 @pytest.mark.parametrize("text", ["1000", "1000x", "x50", "3x1", "ax2", "1000x-5"])
