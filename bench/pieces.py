@@ -41,9 +41,23 @@ class Timings:
         return statistics.median(self.seconds)
 
 
-def settings() -> list[str]:
-    """Every setting measured: all on, each piece off, all off."""
-    return [ALL_ON, *PIECES, ALL_OFF]
+def settings(groups: Sequence[str] = ()) -> list[str]:
+    """Every setting measured: all on, each piece off (or each group of ``groups``:
+    pieces separated by commas, off together), all off.
+
+    Raises:
+        ValueError: A group names no piece, or one that does not exist.
+    """
+    if not groups:
+        return [ALL_ON, *PIECES, ALL_OFF]
+    checked = []
+    for group in groups:
+        names = [name.strip() for name in group.split(",") if name.strip()]
+        unknown = [name for name in names if name not in PIECES]
+        if not names or unknown:
+            raise ValueError(f"groupe « {group} » : pièces connues : {', '.join(PIECES)}")
+        checked.append(",".join(names))
+    return [ALL_ON, *checked, ALL_OFF]
 
 
 def _label(off: str) -> str:
@@ -54,12 +68,20 @@ def _label(off: str) -> str:
     return f"sans {off}"
 
 
-def measure(workdir: Path, *, items: int, posts: int, rounds: int, stream: TextIO) -> list[Timings]:
-    """Build one synthetic site ``rounds`` times per setting, interleaved."""
+def measure(
+    workdir: Path,
+    *,
+    items: int,
+    posts: int,
+    rounds: int,
+    stream: TextIO,
+    groups: Sequence[str] = (),
+) -> list[Timings]:
+    """Build one synthetic site ``rounds`` times per setting (:func:`settings`), interleaved."""
     project = make_project(workdir / f"site-{items}-{posts}", items=items, posts=posts)
     content = project / "content"
     ingest_feeds(content, load_feeds(content), offline=True, now=datetime(2026, 7, 1, tzinfo=UTC))
-    timings = [Timings(off=off) for off in settings()]
+    timings = [Timings(off=off) for off in settings(groups)]
     for round_number in range(rounds):
         turn = round_number % len(timings)
         for timing in timings[turn:] + timings[:turn]:
@@ -97,12 +119,20 @@ def report(timings: Sequence[Timings], *, items: int, posts: int) -> str:
     return "\n".join(lines)
 
 
-def run(*, items: int, posts: int, rounds: int, keep: Path | None, stream: TextIO) -> str:
+def run(
+    *,
+    items: int,
+    posts: int,
+    rounds: int,
+    keep: Path | None,
+    stream: TextIO,
+    groups: Sequence[str] = (),
+) -> str:
     """Measure and report; the sites go to ``keep`` or a temporary folder."""
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True)
         return report(
-            measure(keep, items=items, posts=posts, rounds=rounds, stream=stream),
+            measure(keep, items=items, posts=posts, rounds=rounds, stream=stream, groups=groups),
             items=items,
             posts=posts,
         )
@@ -110,7 +140,9 @@ def run(*, items: int, posts: int, rounds: int, keep: Path | None, stream: TextI
 
     with tempfile.TemporaryDirectory(prefix="bench-pieces-") as temp:
         return report(
-            measure(Path(temp), items=items, posts=posts, rounds=rounds, stream=stream),
+            measure(
+                Path(temp), items=items, posts=posts, rounds=rounds, stream=stream, groups=groups
+            ),
             items=items,
             posts=posts,
         )

@@ -282,3 +282,12 @@ def test_the_pieces_report_gives_medians_costs_and_verdicts() -> None:
     assert "11.5–40.0 s" in rows["sans feeds"]
     assert "+0.0%" in rows["sans csp"] and rows["sans csp"].endswith("< 5%")
     assert "+36.4%" in rows["rien en parallèle"]
+
+
+def test_pieces_can_be_measured_off_in_groups() -> None:
+    from bench.pieces import ALL_OFF, ALL_ON, settings
+
+    assert settings(["archive, pages", "feeds"]) == [ALL_ON, "archive,pages", "feeds", ALL_OFF]
+    for wrong in (["nothing"], [","], ["feeds,nothing"]):
+        with pytest.raises(ValueError, match="pièces connues"):
+            settings(wrong)

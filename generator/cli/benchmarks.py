@@ -24,6 +24,11 @@ def cmd_bench_pieces(args: argparse.Namespace) -> int:
     if args.rounds < 1 or args.items < 1 or args.posts < 1:
         print("ERREUR --rounds, --items et --posts : au moins 1", file=sys.stderr)
         return 2
+    try:
+        pieces.settings(args.off)
+    except ValueError as err:
+        print(f"ERREUR --off : {err}", file=sys.stderr)
+        return 2
     print(
         pieces.run(
             items=args.items,
@@ -31,6 +36,7 @@ def cmd_bench_pieces(args: argparse.Namespace) -> int:
             rounds=args.rounds,
             keep=args.keep,
             stream=sys.stderr,
+            groups=args.off,
         )
     )
     return 0
@@ -79,4 +85,14 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     measure.add_argument("--posts", type=int, default=200, help="infolettres")
     measure.add_argument("--rounds", type=int, default=3, help="tours (médiane)")
     measure.add_argument("--keep", type=Path, help="garde le site construit dans ce dossier")
+    measure.add_argument(
+        "--off",
+        action="append",
+        default=[],
+        metavar="PIÈCE,PIÈCE…",
+        help=(
+            "un réglage : ces pièces ensemble dans le processus principal (répétable) ; "
+            "sans --off, chaque pièce à tour de rôle"
+        ),
+    )
     measure.set_defaults(func=cmd_bench_pieces)
