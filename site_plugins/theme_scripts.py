@@ -9,7 +9,6 @@ by reading what the pages contain: a script that came with the content is not in
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,16 +18,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from generator.publish.netlify_headers import page_inline
+from generator.publish.site import inline_scripts
 
 PROBE = "csp-gabarit"
 """Folder name of the content-free pages rendered (never written)."""
-
-
-def depth_of(path: str) -> int:
-    """The depth of a built page's URL: ``a/b/index.html`` is 2, ``index.html`` 0."""
-    folder = posixpath.dirname(path)
-    return 0 if not folder else folder.count("/") + 1
 
 
 def _empty_page(config: MkDocsConfig, files: Files, depth: int) -> Page:
@@ -55,7 +48,7 @@ def template_scripts(
         config: The site's configuration.
         nav: The site's navigation.
         files: The site's files.
-        depths: Depths of the built pages (:func:`depth_of`).
+        depths: Depths of the built pages (:func:`generator.publish.site.depth_of`).
     """
     from mkdocs.commands.build import get_context  # the build's own context
 
@@ -64,12 +57,12 @@ def template_scripts(
         page = _empty_page(config, files, depth)
         context = get_context(nav, files, config, page)
         html = env.get_template("main.html").render(context)
-        scripts.update(page_inline(html).scripts)
+        scripts.update(inline_scripts(html))
     root = urlsplit(config.site_url or "/").path or "/"
     for name in config.theme.static_templates:
         if not str(name).endswith(".html"):
             continue
         context = get_context(nav, files, config, base_url=root)
         html = env.get_template(str(name)).render(context)
-        scripts.update(page_inline(html).scripts)
+        scripts.update(inline_scripts(html))
     return scripts

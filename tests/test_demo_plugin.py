@@ -229,11 +229,11 @@ def test_on_config_resolves_paths_against_mkdocs_yml(
     plugin = config.plugins["demos"]
     assert isinstance(plugin, DemosPlugin)
     plugin.on_config(config)
-    assert plugin.project is not None
-    assert plugin.project.cache_dir == (project / ".cache" / "demos").resolve()
-    assert plugin.project.freeze_dir == (project / "frozen").resolve()
-    assert plugin.project.data_dir == (project / ".cache" / "data").resolve()
-    assert plugin.project.layout.package_dir == (project / "pkgs" / "fixture_demos").resolve()
+    assert plugin.site.project is not None
+    assert plugin.site.project.cache_dir == (project / ".cache" / "demos").resolve()
+    assert plugin.site.project.freeze_dir == (project / "frozen").resolve()
+    assert plugin.site.project.data_dir == (project / ".cache" / "data").resolve()
+    assert plugin.site.project.layout.package_dir == (project / "pkgs" / "fixture_demos").resolve()
     assert str((project / "pkgs" / "fixture_demos").resolve()) in config.watch
 
 

@@ -6,20 +6,52 @@ the cache, a frozen result or a run, and applies ``on_error`` when the run fails
 ``stop`` (any page asking for it) stops the build; ``keep_last`` keeps the last good
 result of the same run, which the page then shows under a warning. What happened is
 reported in one French line per run.
+
+:class:`DemoSite` holds what one build knows of the demos: the plugin opens it with
+:func:`open_site` from its settings, hands it the pages' text (:meth:`DemoSite.collect`,
+which gives the figures to add to the site) and then each page's Markdown
+(:meth:`DemoSite.render_page`, which puts the results in place of the directives).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import posixpath
+from collections.abc import Callable, Container, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-from generator.demo.directive import DemoDirective, RunRequest
+from generator.demo.directive import ON_ERROR_CHOICES, DemoDirective, RunRequest, find_directives
 from generator.demo.errors import DemoError, DemoRunError
-from generator.demo.render import available_items, french_date, french_seconds, missing_items
-from generator.demo.runner import DemoProject, Outcome, keep_last, obtain
+from generator.demo.render import (
+    Shown,
+    available_items,
+    french_date,
+    french_seconds,
+    missing_items,
+    render_directive,
+    render_disabled,
+    replace_directives,
+)
+from generator.demo.runner import DemoProject, Outcome, keep_last, obtain, project_at
 from generator.errors import GeneratorError
+
+__all__ = [
+    "ON_ERROR_CHOICES",
+    "REQUIRED_EXTENSIONS",
+    "DemoPagesError",
+    "DemoSite",
+    "SiteFigure",
+    "obtain_for_pages",
+    "open_site",
+    "scan_pages",
+    "site_folder",
+]
 
 SITE_FOLDER = "demos"
 """Where the figures go in the site: ``demos/<name>/<digest>/<file>``."""
+
+REQUIRED_EXTENSIONS = ("admonition", "md_in_html", "tables")
+"""Markdown extensions the rendered directives use."""
 
 
 class DemoPagesError(GeneratorError):
@@ -111,3 +143,222 @@ def _told(outcome: Outcome) -> str:
             f"{french_date(manifest.ran_at)} sur {manifest.device}"
         )
     return f"démo {label} : exécutée en {french_seconds(outcome.seconds or 0)}"
+
+
+Runs = dict[RunRequest, list[tuple[str, DemoDirective]]]
+"""Every directive of the site's pages, grouped by run: ``(page path, directive)``."""
+
+
+def _may_hold_directive(text: str) -> bool:
+    """A fast check first: almost no page has a directive."""
+    return "{{" in text and "demo" in text
+
+
+def scan_pages(pages: Iterable[tuple[str, str]]) -> Runs:
+    """Every directive of ``pages`` (``(page path, Markdown)``), grouped by run, in page
+    order.
+
+    Raises:
+        ContentError: A directive is malformed (the message names the page and line).
+    """
+    runs: Runs = {}
+    for src_uri, text in pages:
+        if not _may_hold_directive(text):
+            continue
+        for directive in find_directives(text, page=src_uri):
+            runs.setdefault(directive.request, []).append((src_uri, directive))
+    return runs
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiteFigure:
+    """A figure to add to the site.
+
+    Attributes:
+        uri: Its path in the site (``demos/<name>/<digest>/<file>``).
+        source: The file in the result's folder (cache or frozen result).
+    """
+
+    uri: str
+    source: Path
+
+
+class DemoSite:
+    """What one build knows of the demos: the project, and the outcome of each run.
+
+    Args:
+        project: Where the demos, cache and frozen results are; ``None`` when the demos
+            are not run in this build (each directive then shows a notice).
+        on_error: The site's policy when a run fails (``stop`` or ``keep_last``).
+        use_freeze: Whether a frozen result may stand in for a run.
+    """
+
+    def __init__(
+        self, project: DemoProject | None, *, on_error: str = "stop", use_freeze: bool = True
+    ) -> None:
+        self.project = project
+        self.on_error = on_error
+        self.use_freeze = use_freeze
+        self.outcomes: dict[RunRequest, Outcome] = {}
+
+    @property
+    def watch_dir(self) -> Path | None:
+        """The folder of the demos' package, which ``mkdocs serve`` watches (if it exists)."""
+        if self.project is None:
+            return None
+        package_dir = self.project.layout.package_dir
+        return package_dir if package_dir.is_dir() else None
+
+    def collect(
+        self,
+        pages: Iterable[tuple[str, str]],
+        *,
+        existing: Container[str],
+        report: Callable[[str], None],
+    ) -> list[SiteFigure]:
+        """Obtain each distinct run that ``pages`` ask for, once, and list its figures.
+
+        Args:
+            pages: The site's pages, ``(path in the docs folder, Markdown)``.
+            existing: The paths of the site's files, which no figure may take.
+            report: Where each step is told, in French (one line per run; with the demos
+                off, how many directives are not run).
+
+        Returns:
+            The figures to add to the site, each once, in page order.
+
+        Raises:
+            ContentError: A directive is malformed.
+            DemoPagesError: A run cannot be shown (see :func:`obtain_for_pages`), or a
+                figure's path is already a file of the site.
+        """
+        runs = scan_pages(pages)
+        if self.project is None:
+            if runs:
+                count = sum(len(uses) for uses in runs.values())
+                report(f"démonstrations désactivées : {count} directive(s) non exécutée(s)")
+            return []
+        figures: list[SiteFigure] = []
+        added: set[str] = set()
+        for request, uses in runs.items():
+            outcome = obtain_for_pages(
+                self.project,
+                request,
+                uses,
+                on_error=self.on_error,
+                use_freeze=self.use_freeze,
+                report=report,
+            )
+            self.outcomes[request] = outcome
+            folder = site_folder(outcome)
+            for figure in outcome.stored.result.figures:
+                uri = f"{folder}/{figure.file}"
+                if uri in added:
+                    continue
+                if uri in existing:
+                    raise DemoPagesError(f"« {uri} » existe déjà dans le site : retirez-le")
+                figures.append(SiteFigure(uri=uri, source=outcome.stored.folder / figure.file))
+                added.add(uri)
+        return figures
+
+    def render_page(self, markdown: str, src_uri: str) -> str | None:
+        """The page's Markdown with each directive replaced by its results (or, with the
+        demos off, by a notice); ``None`` when the page has no directive.
+
+        A run's notes are shown once per page; links to figures are relative to the page.
+
+        Args:
+            markdown: The page's Markdown.
+            src_uri: Its path in the docs folder (``guide/page.md``).
+
+        Raises:
+            ContentError: A directive is malformed.
+            DemoPagesError: A directive was not in the pages given to :meth:`collect`.
+        """
+        if not _may_hold_directive(markdown):
+            return None
+        directives = find_directives(markdown, page=src_uri)
+        if not directives:
+            return None
+        if self.project is None:
+            return replace_directives(markdown, directives, render_disabled)
+        page_dir = posixpath.dirname(src_uri) or "."
+        noted: set[RunRequest] = set()
+
+        def render(directive: DemoDirective) -> str:
+            outcome = self.outcomes.get(directive.request)
+            if outcome is None:
+                # Only a plugin that adds a directive after the pages were read gets here.
+                raise DemoPagesError(
+                    f"{src_uri}: directive demo « {directive.request.label} » ajoutée après "
+                    "la lecture des pages : non exécutée"
+                )
+            shown = Shown(
+                result=outcome.stored.result,
+                link_prefix=posixpath.relpath(site_folder(outcome), page_dir) + "/",
+                status=outcome.status,
+                failure=outcome.failure,
+            )
+            notes = directive.request not in noted
+            noted.add(directive.request)
+            return render_directive(directive, shown, notes=notes)
+
+        return replace_directives(markdown, directives, render)
+
+    def forget(self) -> None:
+        """Forget the outcomes: nothing survives from one ``mkdocs serve`` rebuild to the
+        next but the cache on disk."""
+        self.outcomes = {}
+
+
+def open_site(
+    root: Path,
+    *,
+    enabled: bool,
+    extensions: Iterable[str],
+    package: str = "demos",
+    package_dir: str = ".",
+    cache_dir: str = ".cache/demos",
+    freeze_dir: str = "demos/_freeze",
+    data_dir: str = ".cache/data",
+    timeout_s: int | None = None,
+    on_error: str = "stop",
+    use_freeze: bool = True,
+) -> DemoSite:
+    """The demos of the site whose ``mkdocs.yml`` is in ``root``, for one build.
+
+    Args:
+        root: The folder of ``mkdocs.yml``; the other paths are relative to it.
+        enabled: Run the demos; when false, the site shows a notice for each directive.
+        extensions: The short names of the site's Markdown extensions (``tables``).
+        package: The Python package holding the demos.
+        package_dir: The folder holding that package.
+        cache_dir: Where results are cached.
+        freeze_dir: Where frozen results are committed.
+        data_dir: The demos' data folder.
+        timeout_s: Time limit for every run, instead of each demo's own.
+        on_error: The site's policy when a run fails (``stop`` or ``keep_last``).
+        use_freeze: Whether a frozen result may stand in for a run.
+
+    Raises:
+        DemoPagesError: A Markdown extension the results need is missing.
+    """
+    if not enabled:
+        return DemoSite(None, on_error=on_error, use_freeze=use_freeze)
+    names = set(extensions)
+    missing = [e for e in REQUIRED_EXTENSIONS if e not in names]
+    if missing:
+        raise DemoPagesError(
+            f"plugin demos : extensions Markdown requises absentes de mkdocs.yml : "
+            f"{', '.join(missing)}"
+        )
+    project = project_at(
+        root,
+        package=package,
+        package_dir=package_dir,
+        cache_dir=cache_dir,
+        freeze_dir=freeze_dir,
+        data_dir=data_dir,
+        timeout_s=timeout_s,
+    )
+    return DemoSite(project, on_error=on_error, use_freeze=use_freeze)
