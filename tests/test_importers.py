@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.content.dates import PARIS
 from generator.errors import ContentError
 from generator.veille.archive import item_from_text
 from generator.veille.archive_lock import LOCK_FILE, locked
@@ -210,7 +211,9 @@ def test_import_text_letter_twice_changes_no_file(content: Path) -> None:
     assert item.title == "La lettre IA — numéro 7 : transformers et agents"
     assert item.guid.startswith("email:")
     assert item.published == item.first_seen
-    assert path.name == f"{item.published:%Y-%m-%d}-la-lettre-ia-numero-7-transformers-et-agents.md"
+    # Named for its day in Paris, as every archived item is (after 23:00 UTC, the next day).
+    day = item.published.astimezone(PARIS)
+    assert path.name == f"{day:%Y-%m-%d}-la-lettre-ia-numero-7-transformers-et-agents.md"
     assert item.content_html.startswith("<p>Bonjour à toutes et à tous,</p>")
     assert "hallucinations &lt;à surveiller&gt;." in item.content_html
     assert "La lettre IA — numéro 7" not in item.content_html
