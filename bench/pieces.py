@@ -100,10 +100,11 @@ def measure(
 def report(timings: Sequence[Timings], *, items: int, posts: int) -> str:
     """The table: each setting's median, min–max, and cost against all on."""
     base = next(t for t in timings if t.off == ALL_ON).median
+    width = max(22, *(len(_label(t.off)) for t in timings))
     lines = [
         f"{items} articles, {posts} infolettres : construction complète (cache vide), "
         f"médiane de {len(timings[0].seconds)} tours",
-        f"  {'réglage':<22} {'médiane':>9} {'min–max':>15} {'coût':>8}  verdict",
+        f"  {'réglage':<{width}} {'médiane':>9} {'min–max':>15} {'coût':>8}  verdict",
     ]
     for timing in timings:
         cost = (timing.median - base) / base
@@ -113,7 +114,7 @@ def report(timings: Sequence[Timings], *, items: int, posts: int) -> str:
         else:
             verdict = "à garder" if cost >= KEEP_THRESHOLD else f"< {KEEP_THRESHOLD:.0%}"
         lines.append(
-            f"  {_label(timing.off):<22} {timing.median:>7.1f} s {spread:>15} "
+            f"  {_label(timing.off):<{width}} {timing.median:>7.1f} s {spread:>15} "
             f"{cost:>+7.1%}  {verdict}".rstrip()
         )
     return "\n".join(lines)

@@ -93,3 +93,15 @@ def built_small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_small_site(tmp_path_factory.mktemp("built-small") / "project")
     build_site(root)
     return root
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memos() -> None:
+    """Each test starts without what an earlier test left in the generator's in-process
+    memos (kept from one `mkdocs serve` rebuild to the next): a test that replaces a
+    function sees it called."""
+    from generator.pages import build, search_accents
+
+    build._converted.cache_clear()
+    build._item_text.cache_clear()
+    search_accents._folded_words.cache_clear()

@@ -109,6 +109,7 @@ def test_the_generator_reports_its_links_to_missing_pages(
         return [*found, {"label": "?", "href": link(page, "themes/nulle/index.md")}]  # type: ignore[operator]
 
     monkeypatch.setattr(pages_build, "_tag_links", with_a_missing_tag)
+    pages_build._item_text.cache_clear()  # the items' pages made above are kept in memory
     warnings = generate(content, now=NOW).warnings
     item = "veille/framablog/2024-10-31-l-ia-open-source-existe-t-elle-vraiment/index.md"
     assert f"{item} : lien vers « themes/nulle/index.md », page introuvable" in warnings

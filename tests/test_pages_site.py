@@ -69,3 +69,37 @@ def test_post_excerpts_only_for_posts_with_one() -> None:
     assert list(found) == ["infolettre/posts/a/index.md"]
     assert "Début." in found["infolettre/posts/a/index.md"]
     assert "Suite." not in found["infolettre/posts/a/index.md"]
+
+
+def test_a_new_generation_makes_again_only_the_items_that_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One `mkdocs serve` rebuild after another: an item's page is made once per process
+    for the same inputs, and the pages are those a fresh process makes."""
+    from dataclasses import replace
+
+    from generator.content.loader import load_content
+    from generator.pages import build as pages_build
+
+    from .conftest import ROOT
+
+    content = load_content(ROOT / "content")
+    pages_build.generate(content, now=NOW)
+    made: list[object] = []
+    real = pages_build._render
+
+    def counting(name: str, **values: object) -> str:
+        made.append((name, values.get("item")))
+        return real(name, **values)
+
+    monkeypatch.setattr(pages_build, "_render", counting)
+    item = content.items[0]
+    changed = replace(item, title=item.title + " (revu)")
+    edited = replace(content, items=(changed, *content.items[1:]))
+    again = pages_build.generate(edited, now=NOW)
+    assert [i for name, i in made if name == "item.md.j2"] == [changed]
+    pages_build._item_text.cache_clear()
+    pages_build._converted.cache_clear()
+    fresh = pages_build.generate(edited, now=NOW)
+    assert [(p.path, p.text) for p in again.pages] == [(p.path, p.text) for p in fresh.pages]
+    assert again.warnings == fresh.warnings

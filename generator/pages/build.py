@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from generator.content.dates import format_french, paris_day, paris_time
 from generator.content.shortcodes import ShortcodeWarning, convert
 from generator.content.yaml_dump import dump_front_matter
-from generator.models import Content, FeedConfig, FeedItem, Kind, OutPage, Post
+from generator.models import Content, FeedConfig, FeedItem, Kind, OutPage, Post, Taxonomy
 from generator.pages import excerpts, feeds_out, raw_html
 from generator.pages.links import UrlStyle, missing_targets, page_link
 from generator.parallel import map_forked
@@ -160,10 +160,12 @@ def _unpack(packed: tuple[Any, ...]) -> Generated:
     )
 
 
-def _tag_links(content: Content, page: str, ids: Iterable[str], link: Link) -> list[dict[str, str]]:
+def _tag_links(
+    taxonomy: Taxonomy, page: str, ids: Iterable[str], link: Link
+) -> list[dict[str, str]]:
     found = []
     for tag_id in ids:
-        rule = content.taxonomy.get(tag_id)
+        rule = taxonomy.get(tag_id)
         if rule:
             found.append({"label": rule.label, "href": link(page, catalog.tag_page(tag_id))})
     return found
@@ -356,17 +358,32 @@ def _item_page(
     content: Content, feed: FeedConfig, item: FeedItem, tags: TagIndex, out: Generated
 ) -> None:
     page = catalog.item_page(item.feed_id, item.slug)
-    vocabulary = tags.tags_of(item.item_id)
+    text, links = _item_text(item, feed, tags.tags_of(item.item_id), content.taxonomy, out.urls)
+    out.links.extend(links)
+    out.pages.append(OutPage(path=page, text=text, in_nav=False))
+
+
+@lru_cache(maxsize=65536)
+def _item_text(
+    item: FeedItem,
+    feed: FeedConfig,
+    vocabulary: tuple[str, ...],
+    taxonomy: Taxonomy,
+    urls: UrlStyle,
+) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """An item's page and the links it holds, made once per process for the same inputs:
+    one ``mkdocs serve`` rebuild after another makes again only the items that changed."""
+    page = catalog.item_page(item.feed_id, item.slug)
+    part = Generated(now=datetime.min, urls=urls)  # an item's page does not depend on now
     meta = {
         "title": item.title,
         "description": catalog.page_description(Kind.FEED_ITEM, item.summary, item.title),
-        "tags": catalog.shown_tags(content.taxonomy, Kind.FEED_ITEM, (), vocabulary),
+        "tags": catalog.shown_tags(taxonomy, Kind.FEED_ITEM, (), vocabulary),
         "date": paris_day(item.published).isoformat(),
     }
-    body = _render(
-        "item.md.j2", item=item, feed=feed, tags=_tag_links(content, page, vocabulary, out.link)
-    )
-    out.pages.append(OutPage(path=page, text=front_matter(meta, body), in_nav=False))
+    tag_links = _tag_links(taxonomy, page, vocabulary, part.link)
+    body = _render("item.md.j2", item=item, feed=feed, tags=tag_links)
+    return front_matter(meta, body), tuple(part.links)
 
 
 def _listing(entries: Iterable[Entry], page: str) -> list[dict[str, Any]]:

@@ -52,14 +52,24 @@ def accent_free_words(*texts: str) -> str:
     """
     seen: dict[str, None] = {}
     for text in texts:
-        plain = _ENTITY.sub(" ", _TAG.sub(" ", text))
-        for word in _WORD.findall(plain):
-            if word.isascii():
-                continue  # most words: nothing to fold
-            folded = fold_word(word)
-            if folded != word.lower():
-                seen.setdefault(folded, None)
+        for folded in _folded_words(text):
+            seen.setdefault(folded, None)
     return " ".join(seen)
+
+
+@lru_cache(maxsize=16384)
+def _folded_words(text: str) -> tuple[str, ...]:
+    """The words of one text that change when folded, folded, in order (once per text in
+    a process: one ``mkdocs serve`` rebuild after another indexes the same pages)."""
+    seen: dict[str, None] = {}
+    plain = _ENTITY.sub(" ", _TAG.sub(" ", text))
+    for word in _WORD.findall(plain):
+        if word.isascii():
+            continue  # most words: nothing to fold
+        folded = fold_word(word)
+        if folded != word.lower():
+            seen.setdefault(folded, None)
+    return tuple(seen)
 
 
 def add_accent_free_field(index: Any) -> dict[str, Any]:
