@@ -104,7 +104,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         root = Path(config.config_file_path).resolve().parent
         content_dir = (root / self.config.content_dir).resolve()
         cache_dir = (root / self.config.cache_dir).resolve()
-        self.build = site.SiteBuild(content_dir, cache_dir, dirty=self.dirty)
+        self.build = site.SiteBuild(content_dir, cache_dir, dirty=self.dirty, serving=self.serving)
         # `mkdocs serve` rebuilds when an editor saves a file under content/.
         if str(content_dir) not in config.watch:
             config.watch.append(str(content_dir))

@@ -342,3 +342,15 @@ def test_kept_decisions_are_read_once_and_rewritten_only_when_changed(
     (cache / MANIFEST_NAME).unlink()
     site_pages(content_dir, cache, now=NOW)
     assert parsed
+
+
+def test_a_long_lived_process_makes_the_pages_even_when_the_cache_could_serve(
+    site_copy: Path, tmp_path: Path
+) -> None:
+    """mkdocs serve's first build fills the in-process memos; no file is written again."""
+    content_dir, cache = site_copy / "content", tmp_path / "cache"
+    site_pages(content_dir, cache, now=NOW)
+    assert site_pages(content_dir, cache, now=NOW).reused
+    made = site_pages(content_dir, cache, now=NOW, reuse=False)
+    assert not made.reused and made.note == ""
+    assert made.written == 0  # same bytes: modification times kept for --dirty builds

@@ -344,6 +344,7 @@ def site_pages(
     include_drafts: bool = False,
     defer: bool = False,
     urls: UrlStyle | None = None,
+    reuse: bool = True,
 ) -> SitePages:
     """The generator's pages under ``cache_dir/pages``, reused or made afresh.
 
@@ -359,6 +360,11 @@ def site_pages(
             (:attr:`SitePages.pending`). Creating thousands of files takes about a second.
         urls: Where the renderer publishes pages (MkDocs' defaults and the site's blog
             when not given).
+        reuse: Take the cached pages when nothing changed. A long-lived process
+            (``mkdocs serve``) makes them in memory even then, once: what it read and
+            made stays there (:mod:`generator.content.loader`, :mod:`generator.pages.build`),
+            and each later build redoes only what an edit changed. Files whose bytes are
+            the same are not written again either way.
 
     Returns:
         The pages and what MkDocs needs besides; ``reused`` says whether the generator
@@ -370,6 +376,8 @@ def site_pages(
     """
     digest = input_digest(content_dir, include_drafts=include_drafts, urls=urls)
     cached, note = _reusable(cache_dir, digest, now)
+    if cached is not None and not reuse:
+        cached, note = None, ""
     if cached is not None:
         return cached
     content = load_content(content_dir)

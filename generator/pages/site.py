@@ -89,12 +89,18 @@ class SiteBuild:
         cache_dir: The generator's cache folder (pages under ``pages/``).
         dirty: The renderer builds only the pages whose file changed (MkDocs'
             ``--dirty``): pages go to disk first, and the feeds are not written.
+        serving: The process lives on from one build to the next (``mkdocs serve``): its
+            first build makes the pages in memory even when the cache could serve, so
+            that each later build redoes only what changed.
     """
 
-    def __init__(self, content_dir: Path, cache_dir: Path, *, dirty: bool = False) -> None:
+    def __init__(
+        self, content_dir: Path, cache_dir: Path, *, dirty: bool = False, serving: bool = False
+    ) -> None:
         self.content_dir = content_dir
         self.cache_dir = cache_dir
         self.dirty = dirty
+        self.serving = serving
         self.settings = SiteSettings()
         self.built: SitePages | None = None
         self._generated: set[str] = set()
@@ -137,6 +143,7 @@ class SiteBuild:
             include_drafts=include_drafts,
             defer=not self.dirty,
             urls=settings.urls,
+            reuse=not self.serving,
         )
         self.built = built
         self._cache_job = built.pending
