@@ -80,3 +80,28 @@ def test_only_html_files_count_as_pages(tmp_path: Path) -> None:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
     assert html_pages(tmp_path) == 3
+
+
+def test_the_plugin_costs_tool_turns_off_each_plugin_of_the_real_configuration() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "plugin_costs", ROOT / "tools" / "plugin_costs.py"
+    )
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert tool.variant(text, "all") == text
+    for setting in tool.SETTINGS[1:]:
+        changed = tool.variant(text, setting)
+        if setting == "no-feeds":
+            assert "      feeds: false\n" in changed
+        else:
+            assert len(changed) < len(text)
+    assert (
+        "mkdocstrings"
+        not in tool.variant(text, "no-mkdocstrings").split("# The code reference")[-1]
+    )
+    with pytest.raises(ValueError, match="introuvable"):
+        tool.variant("plugins:\n  - search\n", "no-tags")
