@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,3 +106,32 @@ def _fresh_memos() -> None:
     build._converted.cache_clear()
     build._item_text.cache_clear()
     search_accents._folded_words.cache_clear()
+
+
+@pytest.fixture
+def counter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The file where the fixture demos note each of their runs (one line a run)."""
+    from .demo_helpers import COUNTER_VARIABLE
+
+    path = tmp_path / "runs.txt"
+    monkeypatch.setenv(COUNTER_VARIABLE, str(path))
+    return path
+
+
+MISSING_TAG_PAGE = "themes/nulle/index.md"
+
+
+def link_items_to_a_missing_tag(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every item page also link to a tag page the generator does not make
+    (:data:`MISSING_TAG_PAGE`); the item pages kept in memory are made again."""
+    from generator.pages import build as pages_build
+
+    original = pages_build._tag_links
+
+    def with_a_missing_tag(*args: Any) -> list[dict[str, str]]:
+        found: list[dict[str, str]] = original(*args)
+        page, link = args[1], args[3]
+        return [*found, {"label": "?", "href": link(page, MISSING_TAG_PAGE)}]
+
+    monkeypatch.setattr(pages_build, "_tag_links", with_a_missing_tag)
+    pages_build._item_text.cache_clear()

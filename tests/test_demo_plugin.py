@@ -15,16 +15,9 @@ from generator.demo.render import DISABLED_TITLE
 from site_plugins.demos_plugin import DemosPlugin
 
 from .conftest import build_logged, copy_small_site, site_config
-from .demo_helpers import COUNTER_VARIABLE, copy_demo_site, copy_demos, demo_lines, runs
+from .demo_helpers import copy_demo_site, copy_demos, demo_lines, runs
 
 PAGE = Path("guide/carre/index.html")
-
-
-@pytest.fixture
-def counter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "runs.txt"
-    monkeypatch.setenv(COUNTER_VARIABLE, str(path))
-    return path
 
 
 @pytest.fixture

@@ -16,16 +16,9 @@ from generator.demo.results import MANIFEST_FILE, parse_manifest
 from generator.demo.runner import DemoProject, Machine, keep_last, obtain
 from generator.demo.store import freeze
 
-from .demo_helpers import COUNTER_VARIABLE, PACKAGE, make_project, runs
+from .demo_helpers import PACKAGE, make_project, runs
 
 TINY = RunRequest(name="tiny")
-
-
-@pytest.fixture
-def counter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "runs.txt"
-    monkeypatch.setenv(COUNTER_VARIABLE, str(path))
-    return path
 
 
 @pytest.fixture

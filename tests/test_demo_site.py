@@ -12,18 +12,11 @@ from generator.demo.render import DISABLED_TITLE
 from generator.demo.site import DemoPagesError, DemoSite, open_site, scan_pages
 from generator.errors import ContentError
 
-from .demo_helpers import COUNTER_VARIABLE, PACKAGE, copy_demos, make_project, runs
+from .demo_helpers import PACKAGE, copy_demos, make_project, runs
 
 TINY = '{{< demo name="tiny" figures="square" >}}'
 TINY_SIDE_3 = '{{< demo name="tiny" params="side=3" >}}'
 NOTE = "Aucun GPU utilisable sur cette machine"
-
-
-@pytest.fixture
-def counter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "runs.txt"
-    monkeypatch.setenv(COUNTER_VARIABLE, str(path))
-    return path
 
 
 @pytest.fixture

@@ -23,12 +23,11 @@ from mkdocs.structure.files import File
 from generator.cli.main import main
 from generator.content.loader import load_content
 from generator.errors import GeneratorError
-from generator.pages import build as pages_build
 from generator.pages.build import Generated, generate
 from generator.pages.links import UrlStyle, missing_targets, page_link, page_url
 from generator.pages.output import write_pages
 
-from .conftest import ROOT, build_config, site_config
+from .conftest import ROOT, build_config, link_items_to_a_missing_tag, site_config
 from .test_pages import NOW
 
 _SEGMENT = st.sampled_from(["a", "b", "index", "README", "page", "2", "x-y", "é t", "veille"])
@@ -101,15 +100,7 @@ def test_the_generator_reports_its_links_to_missing_pages(
 ) -> None:
     content = load_content(ROOT / "content")
     assert not [w for w in generate(content, now=NOW).warnings if "introuvable" in w]
-    original = pages_build._tag_links
-
-    def with_a_missing_tag(*args: object) -> list[dict[str, str]]:
-        found = original(*args)  # type: ignore[arg-type]
-        page, link = args[1], args[3]
-        return [*found, {"label": "?", "href": link(page, "themes/nulle/index.md")}]  # type: ignore[operator]
-
-    monkeypatch.setattr(pages_build, "_tag_links", with_a_missing_tag)
-    pages_build._item_text.cache_clear()  # the items' pages made above are kept in memory
+    link_items_to_a_missing_tag(monkeypatch)
     warnings = generate(content, now=NOW).warnings
     item = "veille/framablog/2024-10-31-l-ia-open-source-existe-t-elle-vraiment/index.md"
     assert f"{item} : lien vers « themes/nulle/index.md », page introuvable" in warnings

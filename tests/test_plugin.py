@@ -12,10 +12,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator.pages import build as pages_build
 from site_plugins.generator_plugin import GeneratorPlugin
 
-from .conftest import site_config
+from .conftest import link_items_to_a_missing_tag, site_config
 
 
 def _plugin(project: Path) -> tuple[GeneratorPlugin, object]:
@@ -105,14 +104,7 @@ def test_generated_pages_come_from_memory_with_their_links_written(site_copy: Pa
 def test_a_generated_link_to_a_missing_page_is_a_warning_naming_the_page(
     site_copy: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    original = pages_build._tag_links
-
-    def with_a_missing_tag(*args: object) -> list[dict[str, str]]:
-        found = original(*args)  # type: ignore[arg-type]
-        page, link = args[1], args[3]
-        return [*found, {"label": "?", "href": link(page, "themes/nulle/index.md")}]  # type: ignore[operator]
-
-    monkeypatch.setattr(pages_build, "_tag_links", with_a_missing_tag)
+    link_items_to_a_missing_tag(monkeypatch)
     plugin, config = _plugin(site_copy)
     plugin.on_config(config)  # type: ignore[arg-type]
     with caplog.at_level(logging.WARNING):
