@@ -13,6 +13,16 @@ from collections.abc import Mapping
 from pathlib import Path
 
 
+def stat_key(path: Path) -> tuple[int, int, int] | None:
+    """What says that a file changed: its size, modification time and inode (``None``
+    when it cannot be read)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
 def write_atomic(path: Path, text: str) -> bool:
     """Write ``text`` to ``path`` through a temporary file and a rename.
 

@@ -13,7 +13,6 @@ Layout::
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,6 +21,7 @@ from generator.content import frontmatter
 from generator.content.kb import parse_kb_page
 from generator.content.posts import parse_post
 from generator.errors import ContentError
+from generator.files import stat_key
 from generator.models import Asset, Content, FeedConfig, FeedItem, KbPage, Post, Taxonomy
 from generator.themes.taxonomy import parse_taxonomy
 from generator.veille.archive import read_archives
@@ -56,11 +56,9 @@ def _signature(paths: list[Path]) -> tuple[tuple[str, int, int, int], ...]:
     """What says that files changed: each one's path, size, modification time and inode."""
     found = []
     for path in paths:
-        try:
-            stat = os.stat(path)
-        except OSError:
-            continue
-        found.append((str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino))
+        key = stat_key(path)
+        if key is not None:
+            found.append((str(path), *key))
     return tuple(found)
 
 

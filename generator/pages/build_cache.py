@@ -34,7 +34,7 @@ from typing import Any
 
 from generator.content.loader import load_content
 from generator.errors import ContentError
-from generator.files import write_many
+from generator.files import stat_key, write_many
 from generator.models import Content, Hit, TagDecision
 from generator.pages import feeds_out
 from generator.pages.build import generate
@@ -160,17 +160,9 @@ modification time and inode: one ``mkdocs serve`` rebuild after another reads th
 once, and writes again in JSON only the decisions that changed."""
 
 
-def _stat_key(path: Path) -> tuple[int, int, int] | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-
-
 def _kept(path: Path, code: str) -> _Kept | None:
     kept = _KEPT.get(path.resolve())
-    if kept is None or kept.code != code or kept.stat != _stat_key(path):
+    if kept is None or kept.code != code or kept.stat != stat_key(path):
         return None
     return kept
 
@@ -199,7 +191,7 @@ def load_decisions(path: Path, code: str) -> tuple[dict[str, tuple[TagDecision, 
         }
     except (OSError, UnicodeDecodeError, KeyError, TypeError, ValueError, AttributeError) as err:
         return {}, f"décisions d'étiquetage en cache illisibles ({path}) : {err} ; recalculées"
-    stat = _stat_key(path)
+    stat = stat_key(path)
     if stat is not None:
         _KEPT[path.resolve()] = _Kept(stat=stat, code=code, decisions=decisions)
     return decisions, ""
@@ -224,7 +216,7 @@ def save_decisions(path: Path, code: str, decisions: Mapping[str, tuple[TagDecis
     )
     header = json.dumps({"format": FORMAT, "code": code}, ensure_ascii=False)[:-1]
     write_many({path: f'{header}, "decisions": {{\n{body}}}}}\n'}, durable=False)
-    stat = _stat_key(path)
+    stat = stat_key(path)
     if stat is not None:
         _KEPT[path.resolve()] = _Kept(stat=stat, code=code, decisions=dict(decisions), json=written)
 
