@@ -145,6 +145,27 @@ class TagRule:
     """Context terms: if none appears anywhere in the item, the tag scores nothing."""
     future_date_weight: float = 0.0
     """Score added when the text names a day after its publication (announced events)."""
+    near_context: tuple[str, ...] = ()
+    """Terms that count only within :data:`NEAR_CHARS` characters of one of the tag's
+    ``requires`` terms or an AI-context term (``libre`` next to ``IA``, not three
+    paragraphs away)."""
+    digest_factor: float = 1.0
+    """What the tag's score is multiplied by in a digest (a title of a weekly roundup or
+    newsletter): a roundup that names a meetup does not announce it."""
+
+
+NEAR_CHARS = 200
+
+
+@dataclass(frozen=True, kw_only=True)
+class TagModel:
+    """A tag's learned decision: a logistic regression over the features that the
+    tagger measures on an item (:mod:`generator.themes.features`)."""
+
+    tag_id: str
+    bias: float
+    weights: tuple[tuple[str, float], ...]
+    """Feature name → weight, in the order of :data:`generator.themes.features.FEATURES`."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -152,6 +173,16 @@ class Taxonomy:
     """The whole vocabulary, in declaration order."""
 
     tags: tuple[TagRule, ...]
+    context: tuple[str, ...] = ()
+    """Terms that put an item in the field of AI (``intelligence artificielle``, ``LLM``)."""
+    ambiguous: tuple[str, ...] = ()
+    """Terms that are also names of other things (Mistral, Llama, Claude): they count for
+    a tag only in an item where a :attr:`context` term appears."""
+    digest: tuple[str, ...] = ()
+    """Terms of a title that mark a digest (``revue de presse``, ``this week in``)."""
+    models: tuple[TagModel, ...] = ()
+    """Learned decisions (``model:`` of ``taxonomy.yml``); tags without one keep their
+    threshold."""
 
     def get(self, tag_id: str) -> TagRule | None:
         """Return the tag with this id, or ``None``."""

@@ -122,7 +122,7 @@ def test_every_link_is_right_from_the_source_folder_too() -> None:
     # (Zensical), rather than leaving it to the browser at the page's URL (MkDocs),
     # reaches the same page: the pages holding the generator's HTML are indexes.
     generated = generate(load_content(ROOT / "content"), now=NOW)
-    assert len(generated.links) > 50
+    assert len(generated.links) > 40
     for page, target in generated.links:
         link = page_link(page, target, UrlStyle())
         from_source = posixpath.normpath(posixpath.join(posixpath.dirname(page), link))

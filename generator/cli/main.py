@@ -17,6 +17,8 @@ from generator.cli.benchmarks import add_commands as add_bench_commands
 from generator.cli.demos import add_commands as add_demo_commands
 from generator.cli.email_edition import add_commands as add_email_commands
 from generator.cli.importing import add_commands as add_import_commands
+from generator.cli.tagging import DEFAULT_CORPUS, evaluate_corpus
+from generator.cli.tagging import add_commands as add_tagging_commands
 from generator.content.loader import load_content, load_feeds, read_text
 from generator.errors import ContentError, GeneratorError
 from generator.models import Content, FeedConfig, Kind
@@ -105,11 +107,18 @@ def _explain(
 
 
 def cmd_eval_tags(args: argparse.Namespace) -> int:
+    gold_path: Path = args.gold
+    if gold_path.is_dir():
+        return evaluate_corpus(
+            args.content, gold_path, split=args.split or "test", loso=args.loso, errors=args.errors
+        )
+    if args.loso:
+        print("ERREUR --loso demande un dossier de corpus (sources dev/ et test/)", file=sys.stderr)
+        return 2
     content = load_content(args.content)
     entries = {e.id: e for e in catalog.build_entries(content)}
-    gold_path: Path = args.gold
     gold = parse_gold(read_text(gold_path), gold_path, content.taxonomy)
-    if args.split:
+    if args.split in ("dev", "test"):
         gold = [g for g in gold if split_of(g.id) == args.split]
     missing = [g.id for g in gold if not g.text and g.id not in entries]
     if missing:
@@ -252,12 +261,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     evaluate = sub.add_parser("eval-tags", help="précision, rappel et F1 sur un jeu étiqueté")
     _content_arg(evaluate)
-    evaluate.add_argument("gold", type=Path, help="fichier YAML des étiquettes de référence")
+    evaluate.add_argument(
+        "gold",
+        type=Path,
+        nargs="?",
+        default=DEFAULT_CORPUS,
+        help="dossier du corpus étiqueté (sources dev/ et test/, par défaut "
+        f"{DEFAULT_CORPUS}) ou fichier YAML des étiquettes de référence du contenu",
+    )
     evaluate.add_argument("--errors", action="store_true", help="liste les erreurs")
     evaluate.add_argument(
         "--split",
-        choices=("dev", "test"),
-        help="moitié du jeu (fixée par l'id) : dev pour régler les règles, test pour mesurer",
+        choices=("dev", "test", "all"),
+        help="partie mesurée : pour un corpus, ses sources dev/ ou test/ (test par défaut) ; "
+        "pour un fichier, la moitié fixée par l'id",
+    )
+    evaluate.add_argument(
+        "--loso",
+        action="store_true",
+        help="corpus : validation croisée par source sur dev (une source tenue à l'écart)",
     )
     evaluate.set_defaults(func=cmd_eval_tags)
 
@@ -281,6 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ingest.set_defaults(func=cmd_ingest)
 
     add_import_commands(sub)  # import-dump, import-email, opml-export, opml-import
+    add_tagging_commands(sub)  # train-tags
     add_demo_commands(sub)  # demos list, demos run, demos freeze
     add_email_commands(sub)  # email
     add_bench_commands(sub)  # bench

@@ -12,7 +12,8 @@ from generator.errors import ContentError
 from generator.models import Taxonomy
 from generator.themes import catalog
 from generator.themes.catalog import Entry
-from generator.themes.tagger import Document, assigned, decide
+from generator.themes.corpus import CorpusItem
+from generator.themes.tagger import Document, assigned, decide, normalize, singular
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -141,3 +142,48 @@ def table(rows: Sequence[Score]) -> str:
         rates = f"{r.precision:6.3f} {r.recall:6.3f} {r.f1:6.3f}"
         lines.append(f"{r.tag:<24} {rates} {r.tp:4d} {r.fp:4d} {r.fn:4d}")
     return "\n".join(lines)
+
+
+BASELINE_KEYWORDS: Mapping[str, tuple[str, ...]] = {
+    "open-source-ai": (
+        "IA open source", "IA libre", "open source AI", "open-source AI", "open weight",
+        "open weights", "modèle ouvert", "modèle open source", "open model", "open-source model",
+        "LLM open source", "open-source LLM",
+    ),
+    "llm-news": (
+        "LLM", "ChatGPT", "GPT", "grand modèle de langage", "modèle de langage",
+        "large language model", "language model", "chatbot", "Claude", "Gemini", "Mistral",
+        "Llama",
+    ),
+    "events": (
+        "conférence", "conference", "meetup", "webinaire", "webinar", "atelier", "workshop",
+        "événement", "event", "inscription", "registration", "hackathon", "rencontre",
+    ),
+}  # fmt: skip
+"""The naive baseline: a tag for every item where one of its keywords appears (folded like
+the tagger folds text: case, accents, plurals), whatever its place or number."""
+
+
+def baseline(items: Sequence[CorpusItem]) -> dict[str, frozenset[str]]:
+    """The naive keyword baseline's tags for ``items``."""
+    keys = {
+        tag: [singular(normalize(word)) for word in words]
+        for tag, words in BASELINE_KEYWORDS.items()
+    }
+    predicted: dict[str, frozenset[str]] = {}
+    for item in items:
+        text = singular(normalize(f"{item.title} {item.text}"))
+        predicted[item.id] = frozenset(
+            tag for tag, words in keys.items() if any(word in text for word in words)
+        )
+    return predicted
+
+
+def corpus_gold(items: Sequence[CorpusItem]) -> list[GoldItem]:
+    """The corpus items as gold items (for :func:`score`)."""
+    return [GoldItem(id=item.id, tags=item.tags) for item in items]
+
+
+def predict_corpus(taxonomy: Taxonomy, items: Sequence[CorpusItem]) -> dict[str, frozenset[str]]:
+    """The tagger's tags for the corpus items (the whole tagger: rules and models)."""
+    return {item.id: frozenset(assigned(decide(taxonomy, item.document))) for item in items}

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -29,7 +29,9 @@ from typing import Any
 import ahocorasick
 
 from generator.content.dates import FRENCH_MONTHS
-from generator.models import Hit, TagDecision, Taxonomy
+from generator.models import NEAR_CHARS, Hit, TagDecision, TagModel, TagRule, Taxonomy
+from generator.themes import features
+from generator.themes.features import LEAD_CHARS, ItemShape, TagStats
 
 FIELD_WEIGHTS: Mapping[str, float] = {
     "title": 3.0,
@@ -45,7 +47,19 @@ MAX_COUNT = 3
 """Occurrences counted per term and field: a word repeated ten times is not ten signals."""
 FUTURE_DATE_TERM = "date à venir"
 NO_CONTEXT_TERM = "contexte absent"
+AMBIGUOUS_TERM = "nom ambigu hors contexte IA"
+FAR_TERM = "loin de tout terme d'IA"
+PASSING_TERM = "une seule mention, hors du titre et du chapeau"
+DIGEST_TERM = "titre de revue ou de lettre"
+MODEL_FIELD = "modèle"
 _CONTEXT = "context:"
+_AI_CONTEXT = "context:*"
+_DIGEST = "digest:*"
+ENGLISH_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+}  # fmt: skip
+"""Month names of English dates (``May 3``, ``3 May``): the dates an event names."""
 
 
 _WORD_CHARS = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789+#")
@@ -92,6 +106,7 @@ _LATIN1_WORDS = _fold_table("latin-1")
 _LIGATURES = ((b"\xe6", b"ae"), (b"\xc6", b"AE"), (b"\xdf", b"ss"))
 """Latin-1 bytes of letters that NFKD keeps whole (æ Æ ß)."""
 _HTML_TAG = re.compile(rb"<[^>]+>")
+_AI_ABBREVIATION = re.compile(r"\bA\.?I\b")
 _ENTITY = re.compile(rb"&(?:[a-zA-Z]+|#\d+);")
 
 
@@ -139,6 +154,33 @@ class _Compiled:
     """Canonical term → (tag id, term as written, signed weight)."""
     dates: Mapping[str, tuple[int, int]]
     """Key of a day and month in the automaton (``17 avril``, ``1er mai``) → (day, month)."""
+    ambiguous: frozenset[str] = frozenset()
+    """Canonical terms that count only where the item has an AI context."""
+    models: Mapping[str, TagModel] = field(default_factory=dict)
+    near: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Canonical term → the tags for which it counts only near a context term."""
+    anchors: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Tag id → the canonical terms that make a context for its ``near_context`` terms."""
+
+
+def _key(term: str) -> str:
+    return singular(normalize(term)).strip()
+
+
+def _date_keys(targets: Mapping[str, object]) -> dict[str, tuple[int, int]]:
+    """Days of the month as the text may name them (``17 avril``, ``1er mai``, ``May 3``,
+    ``3 May``), except where a term is spelled the same."""
+    dates: dict[str, tuple[int, int]] = {}
+    for day in range(1, 32):
+        spellings = {str(day), f"{day:02d}"} | ({"1er"} if day == 1 else set())
+        for name, month in FRENCH_MONTHS.items():
+            folded_name = normalize(name).strip()
+            for spelled in spellings:
+                dates[f"{spelled} {folded_name}"] = (day, month)
+        for name, month in ENGLISH_MONTHS.items():
+            dates[f"{name} {day}"] = (day, month)
+            dates[f"{day} {name}"] = (day, month)
+    return {key: value for key, value in dates.items() if key not in targets}
 
 
 @lru_cache(maxsize=16)
@@ -148,15 +190,29 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
         seen: set[str] = set()
         for terms, sign in ((rule.terms, 1.0), (rule.negative, -1.0)):
             for term, weight in terms:
-                key = singular(normalize(term)).strip()
+                key = _key(term)
                 if not key or key in seen:
                     continue  # "open source" and "open-source" are one term once folded
                 seen.add(key)
                 targets[key].append((rule.id, term, sign * weight))
         for term in rule.requires:
-            key = singular(normalize(term)).strip()
+            key = _key(term)
             if key:
                 targets[key].append((_CONTEXT + rule.id, term, 0.0))
+    for special, words in ((_AI_CONTEXT, taxonomy.context), (_DIGEST, taxonomy.digest)):
+        for term in words:
+            key = _key(term)
+            if key and all(t[0] != special for t in targets[key]):
+                targets[key].append((special, term, 0.0))
+    ambiguous = frozenset(k for k in map(_key, taxonomy.ambiguous) if k)
+    near: dict[str, set[str]] = defaultdict(set)
+    anchors: dict[str, frozenset[str]] = {}
+    ai_context = {k for k in map(_key, taxonomy.context) if k}
+    for rule in taxonomy.tags:
+        for term in rule.near_context:
+            near[_key(term)].add(rule.id)
+        if rule.near_context:
+            anchors[rule.id] = frozenset(ai_context | {k for k in map(_key, rule.requires) if k})
     # Every spelling a term can take in the text (each word bare, +s or +x) is a key of
     # the automaton, so the text needs no plural pass before matching. Keys are framed by
     # spaces: terms match whole words.
@@ -166,22 +222,23 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
             framed = " " + " ".join(spelling) + " "
             automaton.add_word(framed, (len(framed) - 1, key))
     dates: dict[str, tuple[int, int]] = {}
-    if any(rule.future_date_weight for rule in taxonomy.tags):
+    if any(rule.future_date_weight for rule in taxonomy.tags) or taxonomy.models:
         # Days of the month are keys too (`` 17 avril ``), so that a date still to come
         # is looked for only where the text names one.
-        for name, month in FRENCH_MONTHS.items():
-            folded_name = normalize(name).strip()
-            for day in range(1, 32):
-                for spelled in {str(day), f"{day:02d}", "1er" if day == 1 else str(day)}:
-                    key = f"{spelled} {folded_name}"
-                    if key not in targets:
-                        dates[key] = (day, month)
-                        automaton.add_word(f" {key} ", (len(key) + 1, key))
+        dates = _date_keys(targets)
+        for key in dates:
+            automaton.add_word(f" {key} ", (len(key) + 1, key))
     if len(automaton) == 0:
         return _Compiled(automaton=None, targets={}, dates={})
     automaton.make_automaton()
     return _Compiled(
-        automaton=automaton, targets={k: tuple(v) for k, v in targets.items()}, dates=dates
+        automaton=automaton,
+        targets={k: tuple(v) for k, v in targets.items()},
+        dates=dates,
+        ambiguous=ambiguous,
+        models={m.tag_id: m for m in taxonomy.models},
+        near={k: frozenset(v) for k, v in near.items()},
+        anchors=anchors,
     )
 
 
@@ -255,6 +312,133 @@ def has_future_date(
     return False
 
 
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What one pass over an item's fields found."""
+
+    scores: dict[str, float]
+    hits: dict[str, list[Hit]]
+    stats: dict[str, TagStats]
+    shape: ItemShape
+
+
+def _read(compiled: _Compiled, document: Document) -> _Reading:
+    """Scan every field of ``document`` once: terms' scores and hits by tag, where they
+    stand, and the item's shape."""
+    fields = (
+        ("title", document.title),
+        ("summary", document.summary),
+        ("categories", " , ".join(document.categories)),
+        ("body", document.body),
+    )
+    scores: dict[str, float] = defaultdict(float)
+    hits: dict[str, list[Hit]] = defaultdict(list)
+    stats: dict[str, TagStats] = defaultdict(TagStats)
+    targets = compiled.targets
+    ambiguous = compiled.ambiguous
+    near = compiled.near
+    # (field, weight of the field, term key, occurrences, of which in the lead): terms
+    # that also name other things wait until the whole item is read for an AI context.
+    pending: list[tuple[str, float, str, int, int]] = []
+    future = False
+    context = dates = links = body_chars = 0
+    digest = False
+    for field_name, raw in fields:
+        if not raw:
+            continue
+        if "AI" in raw:
+            # "AI" in capitals is the English abbreviation; folded, it would be French "ai".
+            context += len(_AI_ABBREVIATION.findall(raw))
+        folded = _fold(raw)
+        field_weight = FIELD_WEIGHTS[field_name]
+        text = folded.decode("ascii")
+        if field_name == "body":
+            body_chars = len(folded)
+            links = raw.count("http") + raw.count("www.")
+        found = _scan(compiled, text)
+        if not found:
+            continue
+        counts = Counter(found.values())
+        lead: Counter[str] | None = None
+        if field_name == "body":
+            field_weight *= body_scale(len(folded))
+            named = compiled.dates.keys() & counts.keys()
+            if named:
+                dates = sum(counts[key] for key in named)
+                if document.published:
+                    future = has_future_date(text, named, compiled.dates, document.published)
+            lead = Counter(key for start, key in found.items() if start < LEAD_CHARS)
+        for key, count in counts.items():
+            if key in ambiguous:
+                pending.append((field_name, field_weight, key, count, lead[key] if lead else 0))
+                continue
+            for tag_id, term, weight in targets.get(key, ()):
+                if tag_id == _AI_CONTEXT:
+                    context += count
+                elif tag_id == _DIGEST:
+                    digest = digest or field_name == "title"
+                elif tag_id in near.get(key, ()):
+                    close = _near(found, key, compiled.anchors[tag_id])
+                    if close:
+                        _count(scores, hits, stats, field_name, field_weight, tag_id, term,
+                               weight, close, min(close, lead[key]) if lead else 0)  # fmt: skip
+                    else:
+                        hits[tag_id].append(Hit(f"{term} ({FAR_TERM})", field_name, count, 0.0))
+                else:
+                    _count(scores, hits, stats, field_name, field_weight, tag_id, term, weight,
+                           count, lead[key] if lead else 0)  # fmt: skip
+    for field_name, field_weight, key, count, in_lead in pending:
+        for tag_id, term, weight in targets.get(key, ()):
+            if context:
+                _count(scores, hits, stats, field_name, field_weight, tag_id, term, weight,
+                       count, in_lead)  # fmt: skip
+            elif not tag_id.startswith(_CONTEXT) and weight:
+                hits[tag_id].append(Hit(f"{term} ({AMBIGUOUS_TERM})", field_name, count, 0.0))
+    shape = ItemShape(
+        body_chars=body_chars,
+        context=context,
+        future_date=future,
+        dates=dates,
+        links=links,
+        digest=digest,
+    )
+    return _Reading(scores=scores, hits=hits, stats=stats, shape=shape)
+
+
+def _near(found: Mapping[int, str], key: str, anchors: frozenset[str]) -> int:
+    """Occurrences of ``key`` within :data:`NEAR_CHARS` of an anchor term in one field."""
+    starts = [start for start, found_key in found.items() if found_key in anchors]
+    if not starts:
+        return 0
+    return sum(
+        1
+        for start, found_key in found.items()
+        if found_key == key and any(abs(start - other) <= NEAR_CHARS for other in starts)
+    )
+
+
+def _tag_stats(rule: TagRule, reading: _Reading) -> TagStats:
+    """A tag's statistics, emptied of its terms where the tag requires a context that the
+    item lacks."""
+    stats = reading.stats.get(rule.id) or TagStats()
+    if rule.requires and not reading.shape.context and not reading.hits.get(_CONTEXT + rule.id):
+        return TagStats(negative=stats.negative)
+    return stats
+
+
+def measure(taxonomy: Taxonomy, document: Document) -> dict[str, features.Measure]:
+    """The features of every tag of the vocabulary on ``document`` (what a model weighs,
+    in the order of :data:`generator.themes.features.FEATURES`)."""
+    reading = _read(_compiled(taxonomy), document)
+    measures: dict[str, features.Measure] = {}
+    for rule in taxonomy.tags:
+        stats = _tag_stats(rule, reading)
+        measures[rule.id] = features.Measure(
+            features.values(stats, reading.shape), features.substantial(stats)
+        )
+    return measures
+
+
 def decide(
     taxonomy: Taxonomy,
     document: Document,
@@ -264,6 +448,9 @@ def decide(
     source_tags: tuple[str, ...] = (),
 ) -> tuple[TagDecision, ...]:
     """Score every tag of the vocabulary on ``document``.
+
+    A tag with a learned model (``model:`` of ``taxonomy.yml``) is given when the model's
+    score is at least 0; the others when their terms' score reaches the tag's threshold.
 
     Args:
         taxonomy: The vocabulary.
@@ -276,62 +463,92 @@ def decide(
         One decision per tag of the vocabulary, in its order.
     """
     compiled = _compiled(taxonomy)
-    fields = (
-        ("title", document.title),
-        ("summary", document.summary),
-        ("categories", " , ".join(document.categories)),
-        ("body", document.body),
-    )
-    scores: dict[str, float] = defaultdict(float)
-    hits: dict[str, list[Hit]] = defaultdict(list)
-    targets = compiled.targets
-    future = False
-    for field_name, raw in fields:
-        if not raw:
-            continue
-        folded = _fold(raw)
-        field_weight = FIELD_WEIGHTS[field_name]
-        text = folded.decode("ascii")
-        found = _scan(compiled, text)
-        if not found:
-            continue
-        counts = Counter(found.values())
-        if field_name == "body":
-            field_weight *= body_scale(len(folded))
-            named = compiled.dates.keys() & counts.keys()
-            if named and document.published:
-                future = has_future_date(text, named, compiled.dates, document.published)
-        for key, count in counts.items():
-            counted = count if count < MAX_COUNT else MAX_COUNT
-            for tag_id, term, weight in targets.get(key, ()):
-                scores[tag_id] += weight * field_weight * counted
-                hits[tag_id].append(Hit(term, field_name, count, weight))
+    models = compiled.models
+    reading = _read(compiled, document)
+    scores, hits = reading.scores, reading.hits
+    future = reading.shape.future_date
     decisions: list[TagDecision] = []
     for rule in taxonomy.tags:
         tag_id = rule.id
         score = scores.get(tag_id, 0.0)
         tag_hits = hits.get(tag_id, [])
-        context = hits.get(_CONTEXT + tag_id) if rule.requires else None
-        if context:
-            tag_hits.extend(Hit(h.term, h.field, h.occurrences, 0.0) for h in context)
-        elif rule.requires:
+        context_hits = hits.get(_CONTEXT + tag_id) if rule.requires else None
+        if context_hits:
+            tag_hits.extend(Hit(h.term, h.field, h.occurrences, 0.0) for h in context_hits)
+        elif rule.requires and not reading.shape.context:
             if score > 0:
                 tag_hits.append(Hit(NO_CONTEXT_TERM, "tous", 0, -score))
             score = min(score, 0.0)
-        if future and rule.future_date_weight:
+        tag_stats = _tag_stats(rule, reading)
+        threshold = rule.threshold
+        model = models.get(tag_id)
+        if model is not None:
+            values = features.values(tag_stats, reading.shape)
+            score = features.logit(model, values)
+            threshold = 0.0
+            tag_hits.extend(
+                Hit(f"{features.LABELS[name]} = {value:.2f}", MODEL_FIELD, 0, round(part, 3))
+                for name, value, part in features.contributions(model, values)
+            )
+            tag_hits.append(Hit("constante", MODEL_FIELD, 0, model.bias))
+            if score >= 0 and not features.substantial(tag_stats):
+                tag_hits.append(Hit(PASSING_TERM, MODEL_FIELD, 0, round(-score - 0.01, 3)))
+                score = -0.01
+        elif reading.shape.digest and rule.digest_factor != 1.0:
+            # A roundup's terms are its links' topics: the tag needs more of them, and a
+            # date still to come is one of many.
+            tag_hits.append(
+                Hit(DIGEST_TERM, "title", 1, round(score * (rule.digest_factor - 1), 3))
+            )
+            score *= rule.digest_factor
+        elif future and rule.future_date_weight:
             score += rule.future_date_weight
             tag_hits.append(Hit(FUTURE_DATE_TERM, "body", 1, rule.future_date_weight))
         decisions.append(
             TagDecision(
                 tag_id=tag_id,
                 score=round(score, 3) if score else 0.0,
-                threshold=rule.threshold,
+                threshold=threshold,
                 hits=tuple(tag_hits),
                 forced=tag_id in forced or tag_id in source_tags,
                 forbidden=tag_id in forbidden,
             )
         )
     return tuple(decisions)
+
+
+def _count(
+    scores: dict[str, float],
+    hits: dict[str, list[Hit]],
+    stats: dict[str, TagStats],
+    field_name: str,
+    field_weight: float,
+    tag_id: str,
+    term: str,
+    weight: float,
+    count: int,
+    in_lead: int,
+) -> None:
+    """Add one term's occurrences in one field to a tag's score, hits and statistics."""
+    counted = count if count < MAX_COUNT else MAX_COUNT
+    scores[tag_id] += weight * field_weight * counted
+    hits[tag_id].append(Hit(term, field_name, count, weight))
+    if tag_id.startswith(_CONTEXT):
+        return
+    tag_stats = stats[tag_id]
+    if weight < 0:
+        tag_stats.negative -= weight * counted
+        return
+    tag_stats.terms += 1
+    tag_stats.mentions += counted
+    if field_name == "title":
+        tag_stats.title += weight * counted
+    elif field_name == "body":
+        tag_stats.body += weight * counted
+        if in_lead:
+            tag_stats.lead += weight * (in_lead if in_lead < MAX_COUNT else MAX_COUNT)
+    else:
+        tag_stats.lead += weight * counted
 
 
 def assigned(decisions: tuple[TagDecision, ...]) -> tuple[str, ...]:

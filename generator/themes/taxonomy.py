@@ -8,7 +8,8 @@ from typing import Any
 
 from generator.content import frontmatter
 from generator.errors import ContentError
-from generator.models import TagRule, Taxonomy
+from generator.models import TagModel, TagRule, Taxonomy
+from generator.themes.features import FEATURES
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED_TAGS = ("open-source-ai", "llm-news", "events")
@@ -29,12 +30,60 @@ def _terms(value: Any, path: Path, key: str) -> tuple[tuple[str, float], ...]:
     return tuple(terms)
 
 
+def _words(value: Any, path: Path, key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ContentError(path, "une liste de termes est attendue", key=key)
+    return tuple(v.strip() for v in value)
+
+
+def _number(value: Any, path: Path, key: str) -> float:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise ContentError(path, "un nombre est attendu", key=key)
+    return float(value)
+
+
+def _models(value: Any, path: Path, known: set[str]) -> tuple[TagModel, ...]:
+    """The ``model:`` block that ``python -m generator train-tags`` writes."""
+    if value is None:
+        return ()
+    tags = value.get("tags") if isinstance(value, dict) else None
+    if not isinstance(tags, dict):
+        raise ContentError(path, "une table « tags: » est attendue", key="model")
+    models: list[TagModel] = []
+    for tag_id, raw in tags.items():
+        where = f"model.tags.{tag_id}"
+        if tag_id not in known:
+            raise ContentError(path, f"thème « {tag_id} » hors vocabulaire", key=where)
+        if not isinstance(raw, dict) or not isinstance(raw.get("weights"), dict):
+            raise ContentError(path, "« bias » et « weights » sont attendus", key=where)
+        weights = raw["weights"]
+        unknown = sorted(set(map(str, weights)) - set(FEATURES))
+        if unknown:
+            raise ContentError(
+                path, f"mesures inconnues : {', '.join(unknown)}", key=f"{where}.weights"
+            )
+        models.append(
+            TagModel(
+                tag_id=str(tag_id),
+                bias=_number(raw.get("bias"), path, f"{where}.bias"),
+                weights=tuple(
+                    (name, _number(weights.get(name, 0.0), path, f"{where}.weights.{name}"))
+                    for name in FEATURES
+                ),
+            )
+        )
+    return tuple(models)
+
+
 def parse_taxonomy(text: str, path: Path) -> Taxonomy:
     """Parse the vocabulary file.
 
     Raises:
         ContentError: Invalid YAML, a tag without id/label/description, a bad id, a
-            duplicate id, or one of the required tags missing.
+            duplicate id, one of the required tags missing, or a ``model:`` block for an
+            unknown tag or feature.
     """
     data = frontmatter.parse(text, path)
     raw_tags = data.get("tags")
@@ -73,9 +122,19 @@ def parse_taxonomy(text: str, path: Path) -> Taxonomy:
                 requires=tuple(
                     term for term, _ in _terms(raw.get("requires"), path, f"{where}.requires")
                 ),
+                near_context=_words(raw.get("near_context"), path, f"{where}.near_context"),
+                digest_factor=_number(
+                    raw.get("digest_factor", 1.0), path, f"{where}.digest_factor"
+                ),
             )
         )
     missing = [tag for tag in REQUIRED_TAGS if tag not in seen]
     if missing:
         raise ContentError(path, f"thèmes obligatoires absents : {', '.join(missing)}", key="tags")
-    return Taxonomy(tags=tuple(tags))
+    return Taxonomy(
+        tags=tuple(tags),
+        context=_words(data.get("context"), path, "context"),
+        ambiguous=_words(data.get("ambiguous"), path, "ambiguous"),
+        digest=_words(data.get("digest"), path, "digest"),
+        models=_models(data.get("model"), path, seen),
+    )
