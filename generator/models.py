@@ -146,9 +146,13 @@ class TagRule:
     future_date_weight: float = 0.0
     """Score added when the text names a day after its publication (announced events)."""
     near_context: tuple[str, ...] = ()
-    """Terms that count only within :data:`NEAR_CHARS` characters of one of the tag's
-    ``requires`` terms or an AI-context term (``libre`` next to ``IA``, not three
-    paragraphs away)."""
+    """Terms that count in the body only within :data:`NEAR_CHARS` characters of one of the
+    tag's ``requires`` terms or an AI-context term (``libre`` next to ``IA``, not three
+    paragraphs away); in the title and the summary, the whole item is their context."""
+    not_past: bool = False
+    """Whether the tag's terms stop counting within :data:`NEAR_CHARS` / 2 characters of a
+    year before the item's publication: "lors d'une conférence en 2001" cites a past
+    gathering, it does not announce one."""
     digest_factor: float = 1.0
     """What the tag's score is multiplied by in a digest (a title of a weekly roundup or
     newsletter): a roundup that names a meetup does not announce it."""

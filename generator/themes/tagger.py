@@ -50,6 +50,7 @@ NO_CONTEXT_TERM = "contexte absent"
 AMBIGUOUS_TERM = "nom ambigu hors contexte IA"
 FAR_TERM = "loin de tout terme d'IA"
 PASSING_TERM = "une seule mention, hors du titre et du chapeau"
+PAST_TERM = "près d'une année passée"
 DIGEST_TERM = "titre de revue ou de lettre"
 MODEL_FIELD = "modèle"
 _CONTEXT = "context:"
@@ -161,6 +162,8 @@ class _Compiled:
     """Canonical term → the tags for which it counts only near a context term."""
     anchors: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Tag id → the canonical terms that make a context for its ``near_context`` terms."""
+    past: frozenset[str] = frozenset()
+    """Tags whose terms do not count next to a year before the item's publication."""
 
 
 def _key(term: str) -> str:
@@ -239,6 +242,7 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
         models={m.tag_id: m for m in taxonomy.models},
         near={k: frozenset(v) for k, v in near.items()},
         anchors=anchors,
+        past=frozenset(r.id for r in taxonomy.tags if r.not_past),
     )
 
 
@@ -368,16 +372,31 @@ def _read(compiled: _Compiled, document: Document) -> _Reading:
                 if document.published:
                     future = has_future_date(text, named, compiled.dates, document.published)
             lead = Counter(key for start, key in found.items() if start < LEAD_CHARS)
+        past = (
+            _past_years(text, document.published) if compiled.past and field_name != "title" else []
+        )
         for key, count in counts.items():
             if key in ambiguous:
                 pending.append((field_name, field_weight, key, count, lead[key] if lead else 0))
                 continue
             for tag_id, term, weight in targets.get(key, ()):
+                if past and weight > 0 and tag_id in compiled.past:
+                    cited = sum(
+                        1
+                        for start, found_key in found.items()
+                        if found_key == key
+                        and any(abs(start - year) <= NEAR_CHARS // 2 for year in past)
+                    )
+                    if cited:
+                        hits[tag_id].append(Hit(f"{term} ({PAST_TERM})", field_name, cited, 0.0))
+                        count -= cited
+                        if count <= 0:
+                            continue
                 if tag_id == _AI_CONTEXT:
                     context += count
                 elif tag_id == _DIGEST:
                     digest = digest or field_name == "title"
-                elif tag_id in near.get(key, ()):
+                elif field_name == "body" and tag_id in near.get(key, ()):
                     close = _near(found, key, compiled.anchors[tag_id])
                     if close:
                         _count(scores, hits, stats, field_name, field_weight, tag_id, term,
@@ -403,6 +422,16 @@ def _read(compiled: _Compiled, document: Document) -> _Reading:
         digest=digest,
     )
     return _Reading(scores=scores, hits=hits, stats=stats, shape=shape)
+
+
+_YEAR_WORD = re.compile(r" ((?:19|20)\d\d) ")
+
+
+def _past_years(folded: str, published: datetime | None) -> list[int]:
+    """Where ``folded`` names a year before the item's publication (``en 2001``)."""
+    if published is None:
+        return []
+    return [m.start() for m in _YEAR_WORD.finditer(folded) if int(m.group(1)) < published.year]
 
 
 def _near(found: Mapping[int, str], key: str, anchors: frozenset[str]) -> int:

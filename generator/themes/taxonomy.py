@@ -38,6 +38,12 @@ def _words(value: Any, path: Path, key: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
+def _flag(value: Any, path: Path, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ContentError(path, "true ou false est attendu", key=key)
+    return value
+
+
 def _number(value: Any, path: Path, key: str) -> float:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise ContentError(path, "un nombre est attendu", key=key)
@@ -123,6 +129,7 @@ def parse_taxonomy(text: str, path: Path) -> Taxonomy:
                     term for term, _ in _terms(raw.get("requires"), path, f"{where}.requires")
                 ),
                 near_context=_words(raw.get("near_context"), path, f"{where}.near_context"),
+                not_past=_flag(raw.get("not_past", False), path, f"{where}.not_past"),
                 digest_factor=_number(
                     raw.get("digest_factor", 1.0), path, f"{where}.digest_factor"
                 ),
