@@ -41,6 +41,14 @@ def _rows(items: Sequence[CorpusItem], predicted: Mapping[str, frozenset[str]]) 
     return score(corpus_gold(items), predicted, REQUIRED_TAGS)
 
 
+def _micro(row: Score) -> str:
+    """A micro-F1, or, for a source with no positive item, its false positives (an F1
+    would read 0 for a single one)."""
+    if row.tp + row.fn:
+        return f"{row.f1:.3f}"
+    return f"— (aucun positif, {row.fp} faux positif{'s' if row.fp > 1 else ''})"
+
+
 def evaluate_corpus(content: Path, corpus: Path, *, split: str, loso: bool, errors: bool) -> int:
     """Print the tagger's and the baseline's scores on one split of the corpus (and, with
     ``loso``, a cross-validation by source on the ``dev`` sources)."""
@@ -57,8 +65,7 @@ def evaluate_corpus(content: Path, corpus: Path, *, split: str, loso: bool, erro
     print(table(_rows(items, baseline(items))))
     print("\nPar source (tagger) : micro-F1")
     for source in chosen:
-        rows = _rows(source.items, predicted)
-        print(f"  {source.id:<18} {rows[-1].f1:.3f}")
+        print(f"  {source.id:<20} {_micro(_rows(source.items, predicted)[-1])}")
     if errors:
         print("\nErreurs")
         for item in items:
@@ -87,13 +94,17 @@ def evaluate_corpus(content: Path, corpus: Path, *, split: str, loso: bool, erro
             }
             folds[index] = replace(fold, predicted=predicted_fold)
             rows = _rows(fold.items, predicted_fold)
-            f1s.append(rows[-1].f1)
-            per_tag = "  ".join(f"{r.tag} {r.f1:.2f}" for r in rows[:-1])
-            print(f"  {fold.source:<18} micro-F1 {rows[-1].f1:.3f}   {per_tag}")
+            if rows[-1].tp + rows[-1].fn:
+                f1s.append(rows[-1].f1)
+            per_tag = "  ".join(
+                f"{r.tag} {r.f1:.2f}" if r.tp + r.fn else f"{r.tag} — ({r.fp} FP)"
+                for r in rows[:-1]
+            )
+            print(f"  {fold.source:<20} micro-F1 {_micro(rows[-1])}   {per_tag}")
         pooled = {k: v for fold in folds for k, v in fold.predicted.items()}
         print(
-            f"  micro-F1 par pli : médiane {statistics.median(f1s):.3f}, "
-            f"min {min(f1s):.3f}, max {max(f1s):.3f}"
+            f"  micro-F1 des plis qui ont des positifs ({len(f1s)}) : médiane "
+            f"{statistics.median(f1s):.3f}, min {min(f1s):.3f}, max {max(f1s):.3f}"
         )
         print("  Tous les plis réunis :")
         print("    " + table(_rows(dev_items, pooled)).replace("\n", "\n    "))
