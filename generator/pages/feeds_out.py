@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from generator.content.dates import paris_time
+from generator.content.events import event_line
 from generator.models import Content, Kind
 from generator.pages.feedwriter import Channel, Entry, render_rss, rfc3339
 from generator.parallel import FieldPacker, map_forked
@@ -268,6 +269,7 @@ def feed_entries(
         tags their pages show; a post's dates in Paris time, as its page gives them.
     """
     posts = {catalog.post_page(post.slug): post for post in content.posts}
+    articles = {catalog.article_page(post): post for post in content.articles}
     items = {catalog.item_page(item.feed_id, item.slug): item for item in content.items}
     found: dict[str, FeedEntry] = {}
     for entry in entries:
@@ -291,11 +293,28 @@ def feed_entries(
                 **common,
                 published=published,
                 updated=updated if updated > published else None,
-                authors=tuple(
-                    content.author_names[a] for a in post.authors if a in content.author_names
-                ),
+                authors=tuple(catalog.author_name(content, a) for a in post.authors),
                 categories=post.categories,
                 image=post.cover,
+            )
+        elif entry.kind in (Kind.ARTICLE, Kind.EVENT):
+            article = articles[entry.page]
+            if article.draft or article.shown_from > now:
+                continue
+            published = paris_time(article.date)
+            updated = paris_time(article.lastmod or article.date)
+            if article.event is not None:
+                line = event_line(article.date, article.event)
+                common["description"] = " — ".join(
+                    part for part in (line, article.summary) if part
+                )
+            found[entry.page] = FeedEntry(
+                **common,
+                published=published,
+                updated=updated if updated > published else None,
+                authors=tuple(catalog.author_name(content, a) for a in article.authors),
+                categories=article.categories,
+                image=article.cover,
             )
         elif entry.kind is Kind.FEED_ITEM:
             # The item's own date, as its page gives it (it is listed under another
