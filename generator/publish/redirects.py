@@ -164,9 +164,7 @@ def legacy_redirects(
             add(f"/category/{term}/index.xml", newsletter_feed)
     for author in _unique(a for post in posts for a in post.authors):
         term = hugo_urlize(author)
-        # Only the authors of authors.yml have a page of the blog; the others go to the
-        # catch-all rule below.
-        if term and _exists(f"/{BLOG_DIR}/author/{author}/", files):
+        if term:
             add(f"/author/{term}/", f"/{BLOG_DIR}/author/{author}/")
             add(f"/author/{term}/index.xml", newsletter_feed)
     # Old term pages of other sections (talks, projects) had tags and authors too.
