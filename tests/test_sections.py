@@ -132,3 +132,27 @@ def test_loader_names_what_it_skips(tmp_path: Path) -> None:
     assert f"{root / 'post' / 'image.png'}: fichier ignoré" in text
     assert f"{root / 'talk' / 'a.md'}: ignoré, {root / 'talk' / 'a' / 'index.md'}" in text
     assert [a.title for a in content.articles] == ["B"]
+
+
+def test_generated_pages_go_stale_when_an_event_ends() -> None:
+    from generator.models import EventInfo
+    from generator.pages.build_cache import valid_until
+
+    now = datetime(2024, 1, 1, tzinfo=UTC)
+    start, end = datetime(2024, 2, 1, tzinfo=UTC), datetime(2024, 2, 3, tzinfo=UTC)
+    shown = datetime(2023, 12, 1, tzinfo=UTC)
+    event = Post(
+        path=PATH,
+        slug="e",
+        title="E",
+        date=start,
+        body="",
+        section="event",
+        publish_date=shown,
+        event=EventInfo(end=end),
+    )
+    content = Content(root=Path(), articles=(event,))
+    # Published on its publishDate; among the events to come until it ends.
+    assert valid_until(content, now=datetime(2023, 11, 1, tzinfo=UTC)) == shown
+    assert valid_until(content, now=now) == end
+    assert valid_until(content, now=end) is None

@@ -305,9 +305,7 @@ def feed_entries(
             updated = paris_time(article.lastmod or article.date)
             if article.event is not None:
                 line = event_line(article.date, article.event)
-                common["description"] = " — ".join(
-                    part for part in (line, article.summary) if part
-                )
+                common["description"] = " — ".join(part for part in (line, article.summary) if part)
             found[entry.page] = FeedEntry(
                 **common,
                 published=published,
