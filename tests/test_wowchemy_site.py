@@ -168,6 +168,17 @@ def test_event_feed_entries(built: tuple[Path, list[str]]) -> None:
     site, _ = built
     feed = json.loads((site / "themes" / "events" / "feed.json").read_text(encoding="utf-8"))
     summaries = {item["title"]: item.get("summary", "") for item in feed["items"]}
+    events = json.loads((site / "evenements" / "feed.json").read_text(encoding="utf-8"))
+    assert [item["title"] for item in events["items"]] == [
+        "Atelier à venir",
+        "Journée des rencontres",
+        "Séminaire sur l'IA générative",
+        "Intervention aux JMS",
+    ]
+    assert events["items"][0]["url"] == "https://ssphub.netlify.app/evenements/a-venir/"
+    articles = (site / "billets" / "feed_rss.xml").read_text(encoding="utf-8")
+    assert "<title>Un billet en un seul fichier</title>" in articles
+    assert 'href="feed_rss.xml"' in _html(site, "evenements")
     assert (
         summaries["Atelier à venir"]
         == "10 mars 2099, de 15 h à 17 h 30 · En ligne · Atelier du futur"

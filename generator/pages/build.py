@@ -445,6 +445,13 @@ def _article_page(
         out.pages.append(OutPage(path=f"{folder}/{asset.name}", source=asset.source, in_nav=False))
 
 
+_SECTION_FEEDS = (
+    '<p>Suivre : <a href="feed_rss.xml">flux RSS</a> · <a href="feed.json">JSON Feed</a></p>\n'
+)
+"""Under a listing of articles or events: its feeds (:data:`feeds_out.SECTION_FEEDS`),
+beside it (HTML: MkDocs would take a Markdown link for a missing page)."""
+
+
 def _article_listings(articles: tuple[Post, ...], now: datetime) -> list[OutPage]:
     """The listings of articles (``billets/``) and events (``evenements/``: to come,
     soonest first, then past, latest first); none for a kind without pages."""
@@ -458,7 +465,8 @@ def _article_listings(articles: tuple[Post, ...], now: datetime) -> list[OutPage
             for a in written
         ]
         text = "# Billets\n\nLes articles du réseau, du plus récent au plus ancien.\n\n"
-        pages.append(OutPage(path=index, text=text + "\n".join(rows) + "\n", in_nav=False))
+        text += "\n".join(rows) + "\n\n" + _SECTION_FEEDS
+        pages.append(OutPage(path=index, text=text, in_nav=False))
     events = [a for a in articles if catalog.article_kind(a) is Kind.EVENT]
     if events:
         index = f"{catalog.EVENTS_URI}/index.md"
@@ -477,8 +485,8 @@ def _article_listings(articles: tuple[Post, ...], now: datetime) -> list[OutPage
         if coming:
             text += "## À venir\n\n" + "\n".join(row(e) for e in coming) + "\n\n"
         if past:
-            text += "## Passés\n\n" + "\n".join(row(e) for e in past) + "\n"
-        pages.append(OutPage(path=index, text=text, in_nav=False))
+            text += "## Passés\n\n" + "\n".join(row(e) for e in past) + "\n\n"
+        pages.append(OutPage(path=index, text=text + _SECTION_FEEDS, in_nav=False))
     return pages
 
 

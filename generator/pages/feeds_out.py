@@ -6,6 +6,8 @@ The renderer only hands over, for each of those pages, its URL and the HTML it m
 (:class:`RenderedPage`); :func:`site_feeds` then gives every feed to write:
 
 * ``feed_rss.xml`` and ``feed.json``: the infolettre's posts, newest first;
+* ``billets/`` and ``evenements/`` (when the site has articles or events): their own
+  ``feed_rss.xml`` and ``feed.json``, beside their listings;
 * ``themes/<id>/feed_rss.xml`` and ``themes/<id>/feed.json``, beside the tag's page:
   the posts, feed items (``veille/``) and knowledge-base pages (``connaissances/``)
   carrying the tag, newest first. Undated pages come last, by title, without a date:
@@ -583,6 +585,13 @@ class FeedSpec:
     """A tag's feed: an empty ``sitemap.xml`` goes beside it (see :func:`spec_documents`)."""
 
 
+SECTION_FEEDS = (
+    (Kind.ARTICLE, "Billets", "Les billets du réseau."),
+    (Kind.EVENT, "Événements", "Les événements du réseau."),
+)
+"""The feeds of Hugo's other sections, in the folders of their listings."""
+
+
 def feed_specs(
     pages: Iterable[FeedPage],
     *,
@@ -622,6 +631,19 @@ def feed_specs(
             [p for p in ordered if p.kind is Kind.INFOLETTRE],
         )
     ]
+    # Articles and events have their own feeds, beside their listings.
+    for kind, label, description in SECTION_FEEDS:
+        pages_of_kind = [p for p in ordered if p.kind is kind]
+        if pages_of_kind:
+            specs.append(
+                spec(
+                    kind.value,
+                    f"{site_name} — {label}",
+                    urljoin(base, kind.value + "/"),
+                    description,
+                    pages_of_kind,
+                )
+            )
     # The ids of each page's tags, worked out once rather than once per tag.
     page_tags = [tag_ids(p.tags, tags) for p in ordered]
     for tag in tags:
