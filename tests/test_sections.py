@@ -156,3 +156,19 @@ def test_generated_pages_go_stale_when_an_event_ends() -> None:
     assert valid_until(content, now=datetime(2023, 11, 1, tzinfo=UTC)) == shown
     assert valid_until(content, now=now) == end
     assert valid_until(content, now=end) is None
+
+
+@given(
+    st.text(max_size=30),
+    st.sampled_from(["#", "n°", "N° ", "nº", "numéro ", "Numéro "]),
+    st.integers(min_value=0, max_value=9999),
+    st.text(alphabet=" ,:;()-—", max_size=5),
+)
+def test_issue_number_in_any_title(before: str, mark: str, number: int, after: str) -> None:
+    """A title's first issue mark gives the number, whatever text surrounds it; a title
+    never stops the build."""
+    title = f"{before} {mark}{number}{after}"
+    found = issue_number({}, title, PATH)
+    assert found is not None
+    if issue_number({}, before, PATH) is None and not before.endswith(("n", "N", "num")):
+        assert found == number
