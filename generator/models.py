@@ -17,6 +17,10 @@ class Kind(StrEnum):
     INFOLETTRE = "infolettre"
     FEED_ITEM = "veille"
     KB_PAGE = "connaissances"
+    ARTICLE = "billets"
+    """A Hugo ``post/`` page: an article of the site, not a newsletter issue."""
+    EVENT = "evenements"
+    """A Hugo ``event/`` or ``talk/`` page: an event the network took part in."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,8 +34,42 @@ class Asset:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Address:
+    """Where an event takes place (Wowchemy's ``address`` mapping)."""
+
+    street: str = ""
+    city: str = ""
+    region: str = ""
+    postcode: str = ""
+    country: str = ""
+
+    def text(self) -> str:
+        """The address on one line: ``12 rue X, 75014 Paris, France``."""
+        town = " ".join(part for part in (self.postcode, self.city) if part)
+        parts = (self.street, town, self.region, self.country)
+        return ", ".join(part for part in parts if part)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventInfo:
+    """What Wowchemy's event pages say of the event (``event/``, ``talk/``)."""
+
+    name: str = ""
+    """``event``: the event the talk was given at."""
+    url: str = ""
+    """``event_url``."""
+    location: str = ""
+    address: Address | None = None
+    abstract: str = ""
+    end: datetime | None = None
+    """``date_end``; the start is the page's ``date``."""
+    all_day: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class Post:
-    """An infolettre post read from a Hugo/Wowchemy page bundle."""
+    """A page read from a Hugo/Wowchemy section: an infolettre (``infolettre/``), or an
+    article or event of the other sections (:attr:`section`)."""
 
     path: Path
     slug: str
@@ -61,11 +99,30 @@ class Post:
     """Line of ``index.md`` where the body starts, for messages."""
     aliases: tuple[str, ...] = ()
     """Hugo's ``aliases``: former URL paths of the post (``/old/path/``), redirected."""
+    section: str = "infolettre"
+    """The Hugo section it was read from: ``infolettre``, ``post``, ``event`` or ``talk``."""
+    publish_date: datetime | None = None
+    """Hugo's ``publishDate``: the page waits for it (else for :attr:`date`)."""
+    event: EventInfo | None = None
+    """The event's details (pages of ``event/`` and ``talk/``)."""
+    links: tuple[tuple[str, str], ...] = ()
+    """``(label, URL)`` of Wowchemy's ``url_pdf``, ``url_slides``… and ``links``."""
+    author_lines: tuple[int, ...] = ()
+    """Line of each of :attr:`authors` in the file, for messages."""
+    warnings: tuple[str, ...] = ()
+    """What reading the file could not use, each naming the file and line."""
 
     @property
     def item_id(self) -> str:
         """Stable identifier used by tags and the CLI."""
-        return f"infolettre/{self.slug}"
+        if self.section == "infolettre":
+            return f"infolettre/{self.slug}"
+        return f"{self.section}/{self.slug}"
+
+    @property
+    def shown_from(self) -> datetime:
+        """When the page is published (Hugo's ``publishDate``, else its ``date``)."""
+        return self.publish_date or self.date
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -231,6 +288,16 @@ class TagDecision(NamedTuple):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AuthorProfile:
+    """An author: ``authors.yml`` or a Hugo profile (``authors/<id>/_index.md``)."""
+
+    id: str
+    name: str
+    role: str = ""
+    bio: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Content:
     """Everything read from ``content/``."""
 
@@ -244,6 +311,12 @@ class Content:
     """Ids of the authors declared in ``authors.yml``."""
     author_names: Mapping[str, str] = field(default_factory=dict)
     """Their display names, by id (``name`` in ``authors.yml``)."""
+    articles: tuple[Post, ...] = ()
+    """The pages of Hugo's other sections: ``post/`` (articles), ``event/`` and ``talk/``."""
+    profiles: Mapping[str, AuthorProfile] = field(default_factory=dict)
+    """Hugo's author profiles (``authors/<id>/_index.md``) and ``authors.yml``, by id."""
+    warnings: tuple[str, ...] = ()
+    """What the loader skipped or could not use, each naming the file (and line)."""
 
 
 @dataclass(frozen=True, kw_only=True)

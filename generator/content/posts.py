@@ -1,4 +1,5 @@
-"""Read Hugo/Wowchemy infolettre posts: front matter mapped onto :class:`Post`."""
+"""Read Hugo/Wowchemy and Quarto pages (infolettres, articles, events): front matter
+mapped onto :class:`Post`, following the table of :mod:`generator.content.keys`."""
 
 from __future__ import annotations
 
@@ -10,8 +11,14 @@ from typing import Any
 
 from generator.content import frontmatter
 from generator.content.dates import parse_date
+from generator.content.events import parse_event
+from generator.content.keys import key_lines, unused_keys
 from generator.errors import ContentError
 from generator.models import Asset, Post
+
+SECTIONS = ("infolettre", "post", "event", "talk")
+"""The Hugo sections read from ``content/``: the infolettres, then articles and events."""
+EVENT_SECTIONS = ("event", "talk")
 
 
 def text_field(meta: dict[str, Any], key: str, path: Path, *, required: bool = False) -> str:
@@ -61,12 +68,13 @@ def date_field(meta: dict[str, Any], key: str, path: Path, *, required: bool) ->
         raise ContentError(path, f"date invalide : {err}", key=key) from err
 
 
-_NUMBER_IN_TITLE = re.compile(r"#\s?(\d{1,4})\b")
+_NUMBER_IN_TITLE = re.compile(r"(?:#|\bn[°º]|\bnum[ée]ro)\s?(\d{1,4})\b", re.IGNORECASE)
 _FEATURED = re.compile(r"^featured\.(?:jpe?g|png|webp|gif|svg)$", re.IGNORECASE)
 
 
 def issue_number(meta: dict[str, Any], title: str, path: Path) -> int | None:
-    """The issue number: front matter ``issue`` (or ``numero``), else ``#N`` in the title."""
+    """The issue number: front matter ``issue`` (or ``numero``), else ``#N``, ``n°N``,
+    ``N° N`` or ``numéro N`` in the title."""
     for key in ("issue", "numero"):
         if key in meta and meta[key] is not None:
             value = meta[key]
@@ -81,7 +89,8 @@ def issue_number(meta: dict[str, Any], title: str, path: Path) -> int | None:
 
 
 def cover_image(meta: dict[str, Any], assets: Sequence[Asset], path: Path) -> tuple[str, str, bool]:
-    """The cover image: Wowchemy's ``image:`` block, else a ``featured.*`` file.
+    """The cover image: Wowchemy's ``image:`` block, or Quarto's ``image:`` file name,
+    else a ``featured.*`` file.
 
     Returns:
         ``(file name or "", caption, shown on the page)``.
@@ -89,6 +98,8 @@ def cover_image(meta: dict[str, Any], assets: Sequence[Asset], path: Path) -> tu
     names = {asset.name for asset in assets}
     image = meta.get("image")
     caption, in_page, filename = "", True, ""
+    if isinstance(image, str):
+        image = {"filename": image.removeprefix("./")}
     if image is not None:
         if not isinstance(image, dict):
             raise ContentError(
@@ -110,9 +121,11 @@ def cover_image(meta: dict[str, Any], assets: Sequence[Asset], path: Path) -> tu
 _ALIAS = re.compile(r"^[^\s:?#\\]+$")
 
 
-def alias_paths(aliases: Sequence[str], path: Path) -> tuple[str, ...]:
+def alias_paths(
+    aliases: Sequence[str], path: Path, *, section: str = "infolettre"
+) -> tuple[str, ...]:
     """Hugo's ``aliases`` as URL paths from the site root: ``/old/url/`` stays, a relative
-    ``old-url`` is read in the posts' section (``/infolettre/old-url/``).
+    ``old-url`` is read in the page's section (``/infolettre/old-url/``).
 
     Raises:
         ContentError: An alias with a scheme, a query, spaces or backslashes.
@@ -125,45 +138,127 @@ def alias_paths(aliases: Sequence[str], path: Path) -> tuple[str, ...]:
                 f"« {alias} » n'est pas un chemin d'adresse (/ancienne/adresse/)",
                 key="aliases",
             )
-        paths.append(alias if alias.startswith("/") else f"/infolettre/{alias}")
+        paths.append(alias if alias.startswith("/") else f"/{section}/{alias}")
     return tuple(paths)
 
 
-def parse_post(text: str, path: Path, *, slug: str, assets: Sequence[Asset] = ()) -> Post:
-    """Build a :class:`Post` from the text of an ``index.md``.
+_LINK_KEYS = (
+    ("url_pdf", "PDF"),
+    ("url_slides", "Présentation"),
+    ("url_video", "Vidéo"),
+    ("url_code", "Code"),
+    ("url_dataset", "Données"),
+    ("url_poster", "Poster"),
+    ("url_project", "Projet"),
+    ("url_source", "Source"),
+)
 
-    Keys that are commented out or unknown are ignored.
+
+def page_links(meta: dict[str, Any], path: Path) -> tuple[tuple[str, str], ...]:
+    """Wowchemy's buttons: ``url_pdf``, ``url_slides``… and ``links`` (``name``, ``url``),
+    as ``(label, URL)``; empty values are left out."""
+    found = [(label, text_field(meta, key, path)) for key, label in _LINK_KEYS]
+    links = meta.get("links") or []
+    if not isinstance(links, list):
+        raise ContentError(path, "une liste de liens (name, url) est attendue", key="links")
+    for link in links:
+        if not isinstance(link, dict) or not isinstance(link.get("url"), str):
+            raise ContentError(path, "chaque lien a un name et une url", key="links")
+        found.append((str(link.get("name") or link["url"]).strip(), link["url"].strip()))
+    return tuple((label, url) for label, url in found if url)
+
+
+def _author_names(meta: dict[str, Any], path: Path) -> tuple[str, ...]:
+    """``authors`` (Hugo), else Quarto's ``author``: a name, a list of names, or a list
+    of mappings with a ``name``."""
+    if "authors" in meta or "author" not in meta:
+        return list_field(meta, "authors", path)
+    value = meta["author"]
+    values = value if isinstance(value, list) else [value]
+    names = []
+    for item in values:
+        if isinstance(item, dict):
+            item = item.get("name")
+            if isinstance(item, dict):  # Quarto's name: {given, family}
+                item = " ".join(str(item.get(k) or "") for k in ("given", "family")).strip()
+        if not isinstance(item, (str, int, float)) or not str(item).strip():
+            raise ContentError(path, "un nom d'auteur est attendu", key="author")
+        names.append(str(item).strip())
+    return tuple(names)
+
+
+def _lines_of(names: Sequence[str], front: str, key_line: int) -> tuple[int, ...]:
+    """The line of each name in the list below its key (the key's line when the list is
+    written inline)."""
+    below: list[tuple[int, str]] = []
+    for number, line in enumerate(front.split("\n")[key_line - 1 :], start=key_line + 1):
+        if line[:1].strip() and not line.startswith(("-", "#")):  # the next key
+            break
+        below.append((number, line))
+    return tuple(
+        next((number for number, line in below if name in line), key_line) for name in names
+    )
+
+
+def parse_post(
+    text: str,
+    path: Path,
+    *,
+    slug: str,
+    assets: Sequence[Asset] = (),
+    section: str = "infolettre",
+) -> Post:
+    """Build a :class:`Post` from the text of a page (``index.md``, ``<slug>.md`` or
+    Quarto's ``index.qmd``) of a section (:data:`SECTIONS`).
+
+    Keys that are commented out are ignored; the others follow
+    :data:`generator.content.keys.KEYS`, and an unknown one gives a warning.
 
     Raises:
         ContentError: Broken front matter or a key of the wrong type.
     """
-    meta, body, body_line = frontmatter.read(text, path)
-    if not meta:
+    front, body, body_line = frontmatter.split(text, path)
+    meta = frontmatter.parse(front, path) if front is not None else {}
+    if not meta or front is None:
         raise ContentError(path, "en-tête YAML absent : un billet commence par « --- »")
     title = text_field(meta, "title", path, required=True)
     cover, caption, cover_in_page = cover_image(meta, assets, path)
+    authors = _author_names(meta, path)
+    lines = key_lines(front)
+    author_key = lines.get("authors", lines.get("author", 1))
+    event = parse_event(meta, path) if section in EVENT_SECTIONS else None
+    summary = text_field(meta, "summary", path) or text_field(meta, "description", path)
+    if event is not None and not summary:
+        summary = event.abstract
     return Post(
         path=path,
         slug=slug,
-        number=issue_number(meta, title, path),
+        section=section,
+        number=issue_number(meta, title, path) if section == "infolettre" else None,
         cover=cover,
         cover_caption=caption,
         cover_in_page=cover_in_page,
         body_line=body_line,
         title=title,
         subtitle=text_field(meta, "subtitle", path),
-        summary=text_field(meta, "summary", path),
+        summary=summary,
         date=date_field(meta, "date", path, required=True),  # type: ignore[arg-type]
-        lastmod=date_field(meta, "lastmod", path, required=False),
+        lastmod=date_field(meta, "lastmod", path, required=False)
+        or date_field(meta, "date-modified", path, required=False),
+        publish_date=date_field(meta, "publishDate", path, required=False),
         draft=bool_field(meta, "draft", path, default=False),
         featured=bool_field(meta, "featured", path, default=False),
         toc=bool_field(meta, "toc", path, default=True),
-        authors=list_field(meta, "authors", path),
+        authors=authors,
+        author_lines=_lines_of(authors, front, author_key),
         tags=list_field(meta, "tags", path),
         categories=list_field(meta, "categories", path),
         forced_tags=list_field(meta, "force_tags", path),
         forbidden_tags=list_field(meta, "forbid_tags", path),
-        aliases=alias_paths(list_field(meta, "aliases", path), path),
+        aliases=alias_paths(list_field(meta, "aliases", path), path, section=section),
+        event=event,
+        links=page_links(meta, path),
         body=body,
         assets=tuple(assets),
+        warnings=tuple(unused_keys(meta, front, path)),
     )

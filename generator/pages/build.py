@@ -18,6 +18,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from generator.content.dates import format_french, paris_day, paris_time
+from generator.content.events import event_box, event_line
 from generator.content.shortcodes import ShortcodeWarning, convert
 from generator.content.yaml_dump import dump_front_matter
 from generator.models import Content, FeedConfig, FeedItem, Kind, OutPage, Post, Taxonomy
@@ -300,14 +301,7 @@ def _post_page(
             f"{post.path}:{post.body_line + line - 1}: image « {src} » introuvable à côté de "
             "index.md"
         )
-    authors = []
-    for author in post.authors:
-        if author in content.authors:
-            authors.append(author)
-        else:
-            out.warnings.append(
-                f"{post.path} (clé « authors »): auteur « {author} » absent de authors.yml"
-            )
+    authors, byline = _authors(content, post, out, blog=True)
     vocabulary = tags.tags_of(post.item_id)
     meta: dict[str, Any] = {
         "title": post.title,
@@ -332,15 +326,10 @@ def _post_page(
         meta["image"] = post.cover
     if post.featured:
         meta["featured"] = True
-    lead = f"*{md(post.subtitle)}*\n\n" if post.subtitle else ""
-    cover = ""
-    if post.cover and post.cover_in_page:
-        cover = f"![{md(post.cover_caption)}]({post.cover}){{ .infolettre-cover }}\n\n"
-        if post.cover_caption:
-            cover += f"<small>{md(post.cover_caption)}</small>\n\n"
+    lead = _lead(post, byline)
     summary = f"{md(post.summary)}\n\n" if post.summary else ""
     text = (
-        f"# {md(post.title)}\n\n{lead}{cover}{summary}{excerpts.SEPARATOR}\n\n"
+        f"# {md(post.title)}\n\n{lead}{summary}{excerpts.SEPARATOR}\n\n"
         f"{demote_headings(body).strip()}\n{_pager(posts, index, page)}"
     )
     out.pages.append(OutPage(path=page, text=front_matter(meta, text), in_nav=False))
@@ -352,6 +341,153 @@ def _post_page(
                 in_nav=False,
             )
         )
+
+
+def _authors(content: Content, post: Post, out: Generated, *, blog: bool) -> tuple[list[str], str]:
+    """The authors of a page: the ids Material's blog shows (those of ``authors.yml``, on
+    an infolettre), and a byline (HTML) for the others, by their Hugo profile or their
+    name. An author known to neither is kept by name, with a warning naming the line."""
+    ids: list[str] = []
+    shown: list[str] = []
+    for number, author in enumerate(post.authors):
+        if blog and author in content.authors:
+            ids.append(author)
+            continue
+        profile = catalog.author_profile(content, author)
+        if profile is None and author not in content.author_names:
+            line = post.author_lines[number] if number < len(post.author_lines) else 1
+            out.warnings.append(
+                f"{post.path}:{line}: auteur « {author} » absent de authors.yml et de "
+                f"authors/{author}/_index.md : affiché sous ce nom"
+            )
+        name = h(catalog.author_name(content, author))
+        if profile is not None and profile.role:
+            name += f" <small>({h(profile.role)})</small>"
+        if profile is not None and profile.bio:
+            name = f'<span title="{attr(profile.bio)}">{name}</span>'
+        shown.append(name)
+    if not shown:
+        return ids, ""
+    label = "Avec" if ids else "Par"
+    return ids, f'<p class="infolettre-authors">{label} {", ".join(shown)}</p>\n\n'
+
+
+def _safe_href(url: str) -> bool:
+    return "://" not in url or url.startswith(("https://", "http://"))
+
+
+def _from_root(url: str) -> str:
+    return url if "://" in url or url.startswith(("/", "#")) else "/" + url
+
+
+def _lead(post: Post, byline: str) -> str:
+    """What comes under a page's title: subtitle, byline, cover, and Wowchemy's links
+    (``url_pdf``…, ``links``; a relative one is read from the site root, as Hugo did)."""
+    lead = f"*{md(post.subtitle)}*\n\n" if post.subtitle else ""
+    lead += byline
+    if post.cover and post.cover_in_page:
+        lead += f"![{md(post.cover_caption)}]({post.cover}){{ .infolettre-cover }}\n\n"
+        if post.cover_caption:
+            lead += f"<small>{md(post.cover_caption)}</small>\n\n"
+    links = [
+        f'<a class="md-button" href="{attr(_from_root(url))}">{h(label)}</a>'
+        for label, url in post.links
+        if _safe_href(url)
+    ]
+    if links:
+        lead += f'<p class="infolettre-links">{" ".join(links)}</p>\n\n'
+    return lead
+
+
+def _article_page(
+    content: Content, post: Post, tags: TagIndex, out: Generated, slugs: set[str]
+) -> None:
+    """The page of an article (``post/``) or an event (``event/``, ``talk/``): not a
+    newsletter issue, so a page of its own listing (``billets/``, ``evenements/``)."""
+    page = catalog.article_page(post)
+    kind = catalog.article_kind(post)
+    body, warnings = _converted(link_siblings(post.body, slugs))
+    for warning in warnings:
+        out.warnings.append(f"{post.path}:{post.body_line + warning.line - 1}: {warning.message}")
+    for line, src in missing_images(post.body, {a.name for a in post.assets}):
+        out.warnings.append(
+            f"{post.path}:{post.body_line + line - 1}: image « {src} » introuvable à côté de "
+            f"{post.path.name}"
+        )
+    _, byline = _authors(content, post, out, blog=False)
+    meta: dict[str, Any] = {
+        "title": post.title,
+        "description": catalog.page_description(kind, post.summary, post.title),
+        "date": paris_day(post.date).isoformat(),
+        "tags": catalog.shown_tags(content.taxonomy, kind, post.tags, tags.tags_of(post.item_id)),
+    }
+    if not post.toc:
+        meta["hide"] = ["toc"]
+    if post.draft or post.shown_from > out.now:
+        meta["draft"] = True
+    if post.cover:
+        meta["image"] = post.cover
+    parts = [f"# {md(post.title)}\n\n{_lead(post, byline)}"]
+    if post.event is not None:
+        parts.append(event_box(post.date, post.event) + "\n\n")
+        if post.event.abstract:
+            parts.append(f"{post.event.abstract}\n\n")
+        if post.summary and post.summary != post.event.abstract:
+            parts.append(f"{md(post.summary)}\n\n")
+    else:
+        parts.append(f"<small>{format_french(post.date)}</small>\n\n")
+        if post.summary:
+            parts.append(f"{md(post.summary)}\n\n")
+    parts.append(f"{demote_headings(body).strip()}\n")
+    out.pages.append(OutPage(path=page, text=front_matter(meta, "".join(parts)), in_nav=False))
+    folder = posixpath.dirname(page)
+    for asset in post.assets:
+        out.pages.append(OutPage(path=f"{folder}/{asset.name}", source=asset.source, in_nav=False))
+
+
+_SECTION_FEEDS = (
+    '<p>Suivre : <a href="feed_rss.xml">flux RSS</a> · <a href="feed.json">JSON Feed</a></p>\n'
+)
+"""Under a listing of articles or events: its feeds (:data:`feeds_out.SECTION_FEEDS`),
+beside it (HTML: MkDocs would take a Markdown link for a missing page)."""
+
+
+def _article_listings(articles: tuple[Post, ...], now: datetime) -> list[OutPage]:
+    """The listings of articles (``billets/``) and events (``evenements/``: to come,
+    soonest first, then past, latest first); none for a kind without pages."""
+    pages = []
+    written = [a for a in articles if catalog.article_kind(a) is Kind.ARTICLE]
+    if written:
+        index = f"{catalog.ARTICLES_URI}/index.md"
+        rows = [
+            f"- [{md(a.title)}]({href(index, catalog.article_page(a))}) — "
+            f"{format_french(a.date)}" + (f"  \n  {md(a.summary)}" if a.summary else "")
+            for a in written
+        ]
+        text = "# Billets\n\nLes articles du réseau, du plus récent au plus ancien.\n\n"
+        text += "\n".join(rows) + "\n\n" + _SECTION_FEEDS
+        pages.append(OutPage(path=index, text=text, in_nav=False))
+    events = [a for a in articles if catalog.article_kind(a) is Kind.EVENT]
+    if events:
+        index = f"{catalog.EVENTS_URI}/index.md"
+
+        def row(event: Post) -> str:
+            assert event.event is not None
+            line = event_line(event.date, event.event)
+            return f"- [{md(event.title)}]({href(index, catalog.article_page(event))}) — {md(line)}"
+
+        coming = sorted(
+            (e for e in events if ((e.event and e.event.end) or e.date) >= now),
+            key=lambda e: e.date,
+        )
+        past = [e for e in events if e not in coming]
+        text = "# Événements\n\nLes rencontres, séminaires et interventions du réseau.\n\n"
+        if coming:
+            text += "## À venir\n\n" + "\n".join(row(e) for e in coming) + "\n\n"
+        if past:
+            text += "## Passés\n\n" + "\n".join(row(e) for e in past) + "\n\n"
+        pages.append(OutPage(path=index, text=text + _SECTION_FEEDS, in_nav=False))
+    return pages
 
 
 def _item_page(
@@ -427,8 +563,10 @@ def generate(
     """
     urls = urls or UrlStyle()
     out = Generated(now=now, urls=urls)
+    out.warnings.extend(content.warnings)
     posts = catalog.visible_posts(content, now=now, include_drafts=include_drafts)
-    content = replace(content, posts=posts)
+    articles = catalog.visible_articles(content, now=now, include_drafts=include_drafts)
+    content = replace(content, posts=posts, articles=articles)
     entries = catalog.build_entries(content)
     tags = catalog.tag_entries(content, entries, memo=tag_memo)
     by_id = {e.id: e for e in entries}
@@ -463,6 +601,12 @@ def generate(
         out.pages.extend(part.pages)
         out.warnings.extend(part.warnings)
         out.links.extend(part.links)
+    for folder in (catalog.ARTICLES_URI, catalog.EVENTS_URI):
+        in_folder = {a.slug for a in articles if catalog.article_folder(a) == folder}
+        for article in articles:
+            if catalog.article_folder(article) == folder:
+                _article_page(content, article, tags, out, in_folder)
+    out.pages.extend(_article_listings(articles, now))
     for kb in content.kb_pages:
         page = catalog.kb_page(kb.slug)
         vocabulary = tags.tags_of(kb.item_id)
@@ -584,6 +728,14 @@ def generate(
                     featured=featured,
                     recent=_listing(recent, "index.md"),
                     tags=home_tags,
+                    sections=[
+                        {"title": title, "href": f"{folder}/index.md"}
+                        for title, folder in (
+                            ("Billets", catalog.ARTICLES_URI),
+                            ("Événements", catalog.EVENTS_URI),
+                        )
+                        if any(catalog.article_folder(a) == folder for a in articles)
+                    ],
                 ),
             ),
         )

@@ -256,8 +256,17 @@ def input_digest(content_dir: Path, *, include_drafts: bool, urls: UrlStyle | No
 
 
 def valid_until(content: Content, *, now: datetime) -> datetime | None:
-    """When pages generated at ``now`` go stale: the date of the next future post."""
-    future = [post.date for post in content.posts if post.date > now]
+    """When pages generated at ``now`` go stale: the date of the next future post, article
+    or event (its ``publishDate``), or the end of an event still to come (the events'
+    listing then moves it among the past ones)."""
+    dates = [post.date for post in content.posts]
+    dates += [article.shown_from for article in content.articles]
+    dates += [
+        (article.event.end or article.date)
+        for article in content.articles
+        if article.event is not None
+    ]
+    future = [date for date in dates if date > now]
     return min(future) if future else None
 
 

@@ -6,6 +6,8 @@ The renderer only hands over, for each of those pages, its URL and the HTML it m
 (:class:`RenderedPage`); :func:`site_feeds` then gives every feed to write:
 
 * ``feed_rss.xml`` and ``feed.json``: the infolettre's posts, newest first;
+* ``billets/`` and ``evenements/`` (when the site has articles or events): their own
+  ``feed_rss.xml`` and ``feed.json``, beside their listings;
 * ``themes/<id>/feed_rss.xml`` and ``themes/<id>/feed.json``, beside the tag's page:
   the posts, feed items (``veille/``) and knowledge-base pages (``connaissances/``)
   carrying the tag, newest first. Undated pages come last, by title, without a date:
@@ -32,6 +34,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from generator.content.dates import paris_time
+from generator.content.events import event_line
 from generator.models import Content, Kind
 from generator.pages.feedwriter import Channel, Entry, render_rss, rfc3339
 from generator.parallel import FieldPacker, map_forked
@@ -268,6 +271,7 @@ def feed_entries(
         tags their pages show; a post's dates in Paris time, as its page gives them.
     """
     posts = {catalog.post_page(post.slug): post for post in content.posts}
+    articles = {catalog.article_page(post): post for post in content.articles}
     items = {catalog.item_page(item.feed_id, item.slug): item for item in content.items}
     found: dict[str, FeedEntry] = {}
     for entry in entries:
@@ -291,11 +295,26 @@ def feed_entries(
                 **common,
                 published=published,
                 updated=updated if updated > published else None,
-                authors=tuple(
-                    content.author_names[a] for a in post.authors if a in content.author_names
-                ),
+                authors=tuple(catalog.author_name(content, a) for a in post.authors),
                 categories=post.categories,
                 image=post.cover,
+            )
+        elif entry.kind in (Kind.ARTICLE, Kind.EVENT):
+            article = articles[entry.page]
+            if article.draft or article.shown_from > now:
+                continue
+            published = paris_time(article.date)
+            updated = paris_time(article.lastmod or article.date)
+            if article.event is not None:
+                line = event_line(article.date, article.event)
+                common["description"] = " — ".join(part for part in (line, article.summary) if part)
+            found[entry.page] = FeedEntry(
+                **common,
+                published=published,
+                updated=updated if updated > published else None,
+                authors=tuple(catalog.author_name(content, a) for a in article.authors),
+                categories=article.categories,
+                image=article.cover,
             )
         elif entry.kind is Kind.FEED_ITEM:
             # The item's own date, as its page gives it (it is listed under another
@@ -566,6 +585,13 @@ class FeedSpec:
     """A tag's feed: an empty ``sitemap.xml`` goes beside it (see :func:`spec_documents`)."""
 
 
+SECTION_FEEDS = (
+    (Kind.ARTICLE, "Billets", "Les billets du réseau."),
+    (Kind.EVENT, "Événements", "Les événements du réseau."),
+)
+"""The feeds of Hugo's other sections, in the folders of their listings."""
+
+
 def feed_specs(
     pages: Iterable[FeedPage],
     *,
@@ -605,6 +631,19 @@ def feed_specs(
             [p for p in ordered if p.kind is Kind.INFOLETTRE],
         )
     ]
+    # Articles and events have their own feeds, beside their listings.
+    for kind, label, description in SECTION_FEEDS:
+        pages_of_kind = [p for p in ordered if p.kind is kind]
+        if pages_of_kind:
+            specs.append(
+                spec(
+                    kind.value,
+                    f"{site_name} — {label}",
+                    urljoin(base, kind.value + "/"),
+                    description,
+                    pages_of_kind,
+                )
+            )
     # The ids of each page's tags, worked out once rather than once per tag.
     page_tags = [tag_ids(p.tags, tags) for p in ordered]
     for tag in tags:

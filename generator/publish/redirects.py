@@ -11,7 +11,10 @@ around them; the old site (Wowchemy 5 on Hugo) published:
   of themes;
 * a page per category at ``/category/<category>/``, now the blog's category page;
 * a page per author at ``/author/<id>/``, now the blog's author page;
-* Hugo's ``aliases`` of a post, its former addresses.
+* Hugo's ``aliases`` of a post, its former addresses;
+* the pages of its other sections at ``/post/<slug>/`` (now ``/billets/<slug>/``),
+  ``/event/<slug>/`` and ``/talk/<slug>/`` (now ``/evenements/<slug>/``), and the
+  sections' lists ``/post/``, ``/event/``, ``/talk/``.
 
 Term addresses are Hugo's ``urlize`` of the term (lower case, accents removed since the
 site set ``removePathAccents``, spaces as ``-``). A rule is written only when its target
@@ -33,7 +36,7 @@ from urllib.parse import quote
 
 from pymdownx.slugs import slugify
 
-from generator.content.loader import load_posts, load_taxonomy
+from generator.content.loader import load_articles, load_posts, load_taxonomy
 from generator.models import Content, Post, Taxonomy
 from generator.pages.feeds_out import RSS_NAME
 from generator.themes import catalog
@@ -84,11 +87,17 @@ def _url(path: str) -> str:
     return quote(path, safe="/-_.~*:!")
 
 
-def legacy_redirects(posts: Sequence[Post], taxonomy: Taxonomy, files: frozenset[str]) -> Redirects:
+def legacy_redirects(
+    posts: Sequence[Post],
+    taxonomy: Taxonomy,
+    files: frozenset[str],
+    articles: Sequence[Post] = (),
+) -> Redirects:
     """The redirects from the old site's addresses.
 
     Args:
         posts: The published infolettres.
+        articles: The published pages of ``post/``, ``event/`` and ``talk/``.
         taxonomy: The vocabulary (tags lead to their theme).
         files: Paths of the built site's files, relative to its folder.
 
@@ -126,6 +135,15 @@ def legacy_redirects(posts: Sequence[Post], taxonomy: Taxonomy, files: frozenset
         for alias in post.aliases:
             # Netlify matches a rule with or without the trailing slash.
             add(alias, f"/{BLOG_DIR}/{post.slug}/")
+    for article in articles:
+        target = "/" + catalog.article_page(article).removesuffix("index.md")
+        add(f"/{article.section}/{article.slug}/", target)
+        for alias in article.aliases:
+            add(alias, target)
+    for section in _unique(article.section for article in articles):
+        kind = catalog.SECTION_KINDS.get(section)
+        if kind is not None:
+            add(f"/{section}/", f"/{kind.value}/")
     for tag in _unique(t for post in posts for t in post.tags):
         term = hugo_urlize(tag)
         if not term:
@@ -180,8 +198,14 @@ def site_redirects(content_dir: Path, site_dir: Path, *, now: datetime) -> Redir
         ContentError: A post or the vocabulary cannot be read (named).
     """
     posts = load_posts(content_dir)
-    published = catalog.visible_posts(Content(root=content_dir, posts=tuple(posts)), now=now)
+    articles, _ = load_articles(content_dir)
+    content = Content(root=content_dir, posts=tuple(posts), articles=articles)
     files = frozenset(
         path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*") if path.is_file()
     )
-    return legacy_redirects(published, load_taxonomy(content_dir), files)
+    return legacy_redirects(
+        catalog.visible_posts(content, now=now),
+        load_taxonomy(content_dir),
+        files,
+        catalog.visible_articles(content, now=now),
+    )

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from generator.models import Content, FeedItem, Kind, Post, TagDecision, Taxonomy
+from generator.models import AuthorProfile, Content, FeedItem, Kind, Post, TagDecision, Taxonomy
 from generator.parallel import map_forked
 from generator.themes.tagger import Document, assigned, decide, pack_decisions, unpack_decisions
 
@@ -20,12 +20,21 @@ POSTS_URI = "infolettre/posts"
 KB_URI = "connaissances"
 FEEDS_URI = "veille"
 TAGS_URI = "themes"
+ARTICLES_URI = "billets"
+EVENTS_URI = "evenements"
 
 KIND_LABELS = {
     Kind.INFOLETTRE: "Infolettre",
     Kind.FEED_ITEM: "Veille",
     Kind.KB_PAGE: "Base de connaissances",
+    Kind.ARTICLE: "Billet",
+    Kind.EVENT: "Événement",
 }
+
+SECTION_KINDS = {"post": Kind.ARTICLE, "event": Kind.EVENT, "talk": Kind.EVENT}
+"""The kind of the pages of each of Hugo's other sections."""
+WRITTEN_KINDS = (Kind.INFOLETTRE, Kind.ARTICLE, Kind.EVENT)
+"""Kinds written by the network's editors, with their free tags and authors."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,6 +83,39 @@ def post_page(slug: str) -> str:
     return f"{POSTS_URI}/{slug}/index.md"
 
 
+def article_kind(post: Post) -> Kind:
+    """The kind of a page of ``post/`` (article), ``event/`` or ``talk/`` (event)."""
+    return SECTION_KINDS.get(post.section, Kind.ARTICLE)
+
+
+def article_folder(post: Post) -> str:
+    """The folder of the pages of its kind: ``billets`` or ``evenements``."""
+    return EVENTS_URI if article_kind(post) is Kind.EVENT else ARTICLES_URI
+
+
+def article_page(post: Post) -> str:
+    """Docs path of an article or event (``billets/<slug>/index.md``)."""
+    return f"{article_folder(post)}/{post.slug}/index.md"
+
+
+def author_profile(content: Content, author: str) -> AuthorProfile | None:
+    """The profile of an author given by id (Hugo) or by name (Quarto), if any."""
+    profile = content.profiles.get(author)
+    if profile is not None:
+        return profile
+    wanted = author.casefold()
+    return next((p for p in content.profiles.values() if p.name.casefold() == wanted), None)
+
+
+def author_name(content: Content, author: str) -> str:
+    """The name an author is shown by: ``authors.yml``, else its Hugo profile, else the
+    name as the front matter wrote it (never dropped)."""
+    if author in content.author_names:
+        return content.author_names[author]
+    profile = author_profile(content, author)
+    return profile.name if profile is not None else author
+
+
 def item_page(feed_id: str, slug: str) -> str:
     """Docs path of a feed item's page, an index in its own folder (:func:`tag_page`)."""
     return f"{FEEDS_URI}/{feed_id}/{slug}/index.md"
@@ -99,9 +141,28 @@ def kb_page(slug: str) -> str:
 def visible_posts(
     content: Content, *, now: datetime, include_drafts: bool = False
 ) -> tuple[Post, ...]:
-    """Posts to publish, newest first: drafts and future-dated posts wait, as in Hugo."""
-    posts = [p for p in content.posts if include_drafts or (not p.draft and p.date <= now)]
-    return tuple(sorted(posts, key=lambda p: p.date, reverse=True))
+    """Posts to publish, newest first (two of the same date by their issue numbers):
+    drafts and future-dated posts wait, as in Hugo."""
+    return _visible(content.posts, now=now, include_drafts=include_drafts)
+
+
+def visible_articles(
+    content: Content, *, now: datetime, include_drafts: bool = False
+) -> tuple[Post, ...]:
+    """Articles and events to publish, newest first: drafts and pages whose
+    ``publishDate`` (else ``date``) is to come wait, as in Hugo."""
+    return _visible(content.articles, now=now, include_drafts=include_drafts)
+
+
+def _visible(posts: Iterable[Post], *, now: datetime, include_drafts: bool) -> tuple[Post, ...]:
+    shown = [p for p in posts if include_drafts or (not p.draft and p.shown_from <= now)]
+    return tuple(
+        sorted(
+            shown,
+            key=lambda p: (p.date, p.number if p.number is not None else -1),
+            reverse=True,
+        )
+    )
 
 
 def listing_date(item: FeedItem) -> datetime:
@@ -131,6 +192,24 @@ def build_entries(content: Content) -> list[Entry]:
                 categories=post.categories,
                 forced=post.forced_tags,
                 forbidden=post.forbidden_tags,
+            )
+        )
+    for article in content.articles:
+        kind = article_kind(article)
+        entries.append(
+            Entry(
+                id=article.item_id,
+                kind=kind,
+                title=article.title,
+                date=article.date,
+                summary=article.summary,
+                body=article.body,
+                source=KIND_LABELS[kind],
+                page=article_page(article),
+                editor_tags=article.tags,
+                categories=article.categories,
+                forced=article.forced_tags,
+                forbidden=article.forbidden_tags,
             )
         )
     for item in content.items:
@@ -185,11 +264,12 @@ def shown_tags(
     """The tags a page shows: its editors' tags, then the labels of the vocabulary tags
     it got (``vocabulary``, from :meth:`TagIndex.tags_of`).
 
-    An infolettre shows its editors' free tags (those that are vocabulary ids come back
-    among ``vocabulary``, as labels); a knowledge-base page shows its editors' tags as
-    written, then the other vocabulary tags; a feed item, its vocabulary tags only.
+    An infolettre (an article, an event) shows its editors' free tags (those that are
+    vocabulary ids come back among ``vocabulary``, as labels); a knowledge-base page
+    shows its editors' tags as written, then the other vocabulary tags; a feed item,
+    its vocabulary tags only.
     """
-    if kind is Kind.INFOLETTRE:
+    if kind in WRITTEN_KINDS:
         free = [t for t in editor_tags if not taxonomy.get(t)]
         return free + tag_labels(taxonomy, vocabulary)
     if kind is Kind.KB_PAGE:
