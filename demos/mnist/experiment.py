@@ -186,7 +186,8 @@ def _mlp_progress(epochs: int) -> Callable[[int, float], None]:
     """Print ``MLP : époque N/TOTAL, précision …`` after each epoch."""
 
     def told(done: int, accuracy: float) -> None:
-        _say(f"MLP : époque {done}/{epochs}, précision (test) {accuracy:.2f} %")
+        shown = f"{accuracy:.2f}".replace(".", ",")
+        _say(f"MLP : époque {done}/{epochs}, précision (test) {shown} %")
 
     return told
 

@@ -127,8 +127,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _freeze_request(project: DemoProject, request: RunRequest) -> None:
-    """Freeze the cached result of ``request``'s current sources, and say so."""
+def _cached_for(project: DemoProject, request: RunRequest) -> StoredResult:
+    """The cached result of ``request``'s current sources (computed here or elsewhere).
+
+    Raises:
+        DemoError: There is none; the message says which command computes it.
+    """
     spec = read_spec(project.layout, request.name)
     found = digests(project, spec, request)
     chosen = lookup_cache(project.cache_dir, spec.name, found.result, _report)
@@ -156,8 +160,13 @@ def _freeze_request(project: DemoProject, request: RunRequest) -> None:
             request.label,
             f"aucun résultat en cache pour ses sources actuelles : lancez d'abord `{command}`",
         )
+    return chosen
+
+
+def _freeze(project: DemoProject, label: str, chosen: StoredResult) -> None:
+    """Freeze ``chosen``, and say so."""
     folder, removed = freeze(chosen, project.freeze_dir, now=datetime.now(UTC))
-    print(f"démo {request.label} : {_describe(chosen)}")
+    print(f"démo {label} : {_describe(chosen)}")
     print(f"  figé dans {folder}")
     for old in removed:
         print(f"  ancien résultat figé retiré : {old}")
@@ -184,7 +193,8 @@ def cmd_freeze(args: argparse.Namespace) -> int:
     if not args.all:
         if not args.name:
             raise GeneratorError("demos freeze : nommez la démo à figer, ou demandez --all")
-        _freeze_request(project, _request(args))
+        request = _request(args)
+        _freeze(project, request.label, _cached_for(project, request))
         return 0
     if args.name or args.quick or args.params:
         raise GeneratorError(
@@ -199,7 +209,8 @@ def cmd_freeze(args: argparse.Namespace) -> int:
     for request in requests:
         outcome = obtain(project, request, report=_report, use_freeze=False, progress=_report)
         _print_outcome(outcome)
-        _freeze_request(project, request)
+        # The result just obtained, even if a source changed during the run.
+        _freeze(project, request.label, outcome.stored)
     print(
         f"{len(requests)} exécution(s) figée(s) dans {project.freeze_dir} : versionnez ce dossier"
     )
