@@ -13,7 +13,7 @@ from demos._support.backend import Backend
 from . import blas, cpu, gpu
 from .peaks import nominal_peak
 from .results import Check, Results
-from .sweep import Row, sweep
+from .sweep import Row, Skip, sweep
 from .timing import Policy
 
 DTYPES = ("float32", "float64")
@@ -157,9 +157,10 @@ def run(
         _told("CPU", n, dtype)
         return row
 
-    def measure_gpu(cp: Any, n: int, dtype: str) -> Row:
+    def measure_gpu(cp: Any, n: int, dtype: str) -> Row | Skip:
         row = gpu.measure_cupy(n, dtype, cp=cp, policy=config.policy, seed=config.seed)
-        _told("GPU", n, dtype)
+        if isinstance(row, Row):
+            _told("GPU", n, dtype)
         return row
 
     started = clock()
