@@ -13,6 +13,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.content.loader import load_posts
 from generator.errors import ContentError, PublishingError
@@ -423,3 +425,14 @@ def test_a_style_element_other_than_head_media_rules_is_a_problem() -> None:
     assert mail_problems(
         head + "<body><style>@media print { p { a: b } }</style></body></html>"
     ) == ["élément <style> présent (hors règles @media de l'en-tête)"]
+
+
+@given(st.text(max_size=80), st.text(max_size=40))
+def test_list_unsubscribe_addresses_stay_inside_their_angle_brackets(path: str, local: str) -> None:
+    settings = _settings(
+        unsubscribe_url="https://liste.example.org/" + path,
+        contact_email=f"{local or 'x'}@example.org",
+    )
+    for way in unsubscribe_targets(settings):
+        # Printable ASCII without space, < or >: the header cannot be broken out of.
+        assert all(33 <= ord(c) < 127 and c not in "<>" for c in way), way
