@@ -12,7 +12,8 @@ build's state); the hooks only translate MkDocs' objects and call it:
   metrics and tables, with their provenance.
 
 Nothing is remembered from one ``mkdocs serve`` rebuild to the next but the cache on
-disk. With ``enabled: false`` nothing runs and each directive shows a notice instead.
+disk. With ``enabled: false`` nothing runs: each directive shows its frozen result, or a
+notice when none matches. Each run is told on the build's log (INFO) as it goes.
 """
 
 from __future__ import annotations
@@ -40,8 +41,10 @@ class DemosConfig(base.Config):
     """Options of the ``demos`` plugin."""
 
     enabled = c.Type(bool, default=True)
-    """Run the demos. When false, nothing runs and each directive shows a notice saying
-    that the demonstration is not run in this build (``INFOLETTRE_DEMOS=false``)."""
+    """Run the demos. When false (``INFOLETTRE_DEMOS=false``), nothing runs: each directive
+    shows the frozen result of its demo's current sources, or a notice saying that the
+    demonstration is not run in this build and its results are not frozen for this
+    version."""
     cache_dir = c.Type(str, default=".cache/demos")
     """Where results are cached, relative to ``mkdocs.yml``."""
     freeze_dir = c.Type(str, default="demos/_freeze")

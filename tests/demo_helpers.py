@@ -58,6 +58,21 @@ def copy_demo_site(root: Path) -> Path:
 
 
 def demo_lines(logs: list[str]) -> list[str]:
-    """The demo runner's log lines (one per demo run per build)."""
+    """The demo runner's log lines that say what each run gave (one per run per build),
+    without its progress (see :func:`progress_lines`)."""
     prefix = "demos: "
-    return [line.removeprefix(prefix) for line in logs if line.startswith(prefix + "démo ")]
+    return [
+        line.removeprefix(prefix)
+        for line in logs
+        if line.startswith(prefix + "démo ") and not progress_lines([line])
+    ]
+
+
+def progress_lines(logs: list[str]) -> list[str]:
+    """The lines telling a run as it goes: its start, then each line the demo prints."""
+    prefix = "demos: "
+    return [
+        line.removeprefix(prefix)
+        for line in logs
+        if line.startswith(prefix + "démo ") and (line.endswith(" : exécution…") or " › " in line)
+    ]

@@ -51,7 +51,9 @@ def test_failed_run_exits_1_with_the_output_tail(
 ) -> None:
     assert main(["demos", "run", "broken", *_options(root)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("ERREUR démo « broken » : échec (code de sortie 3)")
+    # What the demo printed was shown as it ran, then the error.
+    assert err.startswith("démo broken : exécution…\ndémo broken › ligne 01\n")
+    assert "\nERREUR démo « broken » : échec (code de sortie 3)" in err
     assert "ValueError: le calcul a divergé" in err
 
 
@@ -112,3 +114,36 @@ def test_list_reports_a_badly_declared_demo_and_goes_on(
     assert "broken — ERREUR démo « broken » : " in out
     assert "DATA, TIMEOUT_S, PARAMS non défini(s)" in out
     assert "tiny — Aire d'un carré (démo de test)" in out
+
+
+def test_freeze_all_runs_and_freezes_what_the_pages_ask_for(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pages = root / "docs"
+    pages.mkdir()
+    (pages / "page.md").write_text(
+        '# Page\n\n{{< demo name="tiny" >}}\n\n'
+        '{{< demo name="tiny" params="side=3" quick="true" >}}\n'
+        '\n```\n{{< demo name="broken" >}}\n```\n',
+        encoding="utf-8",
+    )
+    assert main(["demos", "freeze", "--all", *_options(root)]) == 0
+    captured = capsys.readouterr()
+    assert "démo tiny : exécution…\ndémo tiny › tiny : calcul de l'aire\n" in captured.err
+    assert "2 exécution(s) figée(s) dans" in captured.out
+    assert len(runs(root.parent / "runs.txt")) == 2  # the directive shown as code is not run
+    frozen = sorted((root / "frozen" / "tiny").iterdir())
+    assert len(frozen) == 2 and all((f / "manifest.json").is_file() for f in frozen)
+    # Again: the cached results are current, nothing runs, the freeze is the same.
+    assert main(["demos", "freeze", "--all", *_options(root)]) == 0
+    assert len(runs(root.parent / "runs.txt")) == 2
+    assert sorted((root / "frozen" / "tiny").iterdir()) == frozen
+
+
+def test_freeze_wants_a_name_or_all(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demos", "freeze", *_options(root)]) == 1
+    assert "nommez la démo à figer, ou demandez --all" in capsys.readouterr().err
+    assert main(["demos", "freeze", "tiny", "--all", *_options(root)]) == 1
+    assert "ni nom de démo" in capsys.readouterr().err
+    assert main(["demos", "freeze", "--all", "--pages", "nulle", *_options(root)]) == 0
+    assert "aucune directive demo dans les pages de nulle" in capsys.readouterr().out

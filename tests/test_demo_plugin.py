@@ -15,7 +15,7 @@ from generator.demo.render import DISABLED_TITLE
 from site_plugins.demos_plugin import DemosPlugin
 
 from .conftest import build_logged, copy_small_site, site_config
-from .demo_helpers import copy_demo_site, copy_demos, demo_lines, runs
+from .demo_helpers import copy_demo_site, copy_demos, demo_lines, progress_lines, runs
 
 PAGE = Path("guide/carre/index.html")
 
@@ -50,6 +50,13 @@ def test_strict_build_then_cache_hit(project: Path, counter: Path) -> None:
     assert [re.sub(r"\d+,\d+", "N", line) for line in demo_lines(logs)] == [
         "démo tiny : exécutée en N s",
         "démo tiny (side=3, version courte) : exécutée en N s",
+    ]
+    # Each run is told as it goes, on MkDocs' log (INFO: `mkdocs build` shows it).
+    assert progress_lines(logs) == [
+        "démo tiny : exécution…",
+        "démo tiny › tiny : calcul de l'aire",
+        "démo tiny (side=3, version courte) : exécution…",
+        "démo tiny (side=3, version courte) › tiny : calcul de l'aire",
     ]
     assert runs(counter) == ["tiny side=2 quick=False", "tiny side=3 quick=True"]
     article = _article(site)
@@ -123,8 +130,44 @@ def test_disabled_demos_show_a_notice_and_run_nothing(project: Path, counter: Pa
     assert not (site / "demos").exists()
     article = _article(site)
     assert article.count(f'<p class="admonition-title">{DISABLED_TITLE}</p>') == 4
+    # No frozen result for these sources: the page says so.
+    assert article.count("ses résultats ne sont pas figés pour cette version de son code") == 4
     assert "{{" not in article
-    assert "demos: démonstrations désactivées : 4 directive(s) non exécutée(s)" in logs
+    assert (
+        "demos: démonstrations désactivées : 4 directive(s) sans résultat figé, non exécutée(s)"
+        in logs
+    )
+
+
+def test_disabled_demos_show_the_frozen_result_of_the_same_sources(
+    project: Path, counter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `demos freeze --all` runs what the pages ask for, then freezes it.
+    common = ["--root", str(project), "--package", "fixture_demos", "--package-dir", "pkgs"]
+    assert main(["demos", "freeze", "--all", *common, "--freeze-dir", "frozen"]) == 0
+    assert "2 exécution(s) figée(s)" in capsys.readouterr().out
+    assert len(runs(counter)) == 2
+    shutil.rmtree(project / ".cache" / "demos")
+    # A build with the demos off (INFOLETTRE_DEMOS=false, as on a host without the
+    # demos' time): the frozen results, nothing run.
+    _edit(project / "mkdocs.yml", "enabled: true", "enabled: !ENV [INFOLETTRE_DEMOS, true]")
+    site, logs = build_logged(project)
+    assert len(runs(counter)) == 2
+    assert not progress_lines(logs)
+    lines = demo_lines(logs)
+    assert len(lines) == 2 and all("résultat figé" in line for line in lines)
+    article = _article(site)
+    assert article.count("Résultat figé : mesuré le ") == 4
+    assert DISABLED_TITLE not in article
+    src = re.search(r'src="\.\./\.\./(demos/tiny/[^"]+)"', article)
+    assert src is not None and (site / src[1]).is_file()
+    # The demo changes: its freeze no longer matches, the page says so, nothing runs.
+    _edit(project / "pkgs" / "fixture_demos" / "tiny" / "helper.py", "** 2", "** 2.0")
+    site, logs = build_logged(project)
+    assert len(runs(counter)) == 2
+    article = _article(site)
+    assert article.count("ses résultats ne sont pas figés pour cette version de son code") == 4
+    assert "Résultat figé" not in article
 
 
 def test_failed_run_stops_the_build_naming_the_demo_and_its_output(project: Path) -> None:

@@ -9,11 +9,20 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.demo.directive import RunRequest, parse_params
 from generator.demo.errors import DemoError, DemoRunError
 from generator.demo.results import MANIFEST_FILE, parse_manifest
-from generator.demo.runner import DemoProject, Machine, keep_last, obtain
+from generator.demo.runner import (
+    PROGRESS_CHARS,
+    DemoProject,
+    Machine,
+    keep_last,
+    obtain,
+    progress_line,
+)
 from generator.demo.store import freeze
 
 from .demo_helpers import PACKAGE, make_project, runs
@@ -258,3 +267,44 @@ def test_freezing_again_replaces_the_older_freeze_of_the_same_run(project: DemoP
     assert sorted(p.name for p in (project.freeze_dir / "tiny").iterdir()) == sorted(
         [folder.name, side3.stored.manifest.source_digest[:16]]
     )
+
+
+def test_a_run_is_told_as_it_goes(project: DemoProject, counter: Path) -> None:
+    told: list[str] = []
+    problems: list[str] = []
+    outcome = obtain(project, TINY, report=problems.append, progress=told.append)
+    assert outcome.status == "ran" and problems == []
+    assert told == ["démo tiny : exécution…", "démo tiny › tiny : calcul de l'aire"]
+    # A cached result is not a run: nothing to tell as it goes.
+    told.clear()
+    assert obtain(project, TINY, report=problems.append, progress=told.append).status == "cache"
+    assert told == []
+    assert len(runs(counter)) == 1
+
+
+def test_a_failed_run_is_told_line_by_line_before_its_error(project: DemoProject) -> None:
+    told: list[str] = []
+    with pytest.raises(DemoRunError) as caught:
+        obtain(project, RunRequest(name="broken"), report=print, progress=told.append)
+    assert told[:3] == [
+        "démo broken : exécution…",
+        "démo broken › ligne 01",
+        "démo broken › ligne 02",
+    ]
+    assert told[-1] == "démo broken › ValueError: le calcul a divergé"
+    assert "ValueError: le calcul a divergé" in caught.value.output_tail
+
+
+def test_progress_line_keeps_what_a_carriage_return_leaves_visible() -> None:
+    assert progress_line(b"MNIST : 10 %\rMNIST : 20 %\r\n") == "MNIST : 20 %"
+    assert progress_line(b"\x1b[1m\xc3\xa9poque 3/10\x1b[0m\n") == "époque 3/10"
+    assert progress_line(b"   \n") == ""
+    assert progress_line(b"\xff\xfe bytes\n") == "\ufffd\ufffd bytes"
+
+
+@given(st.binary(max_size=600))
+def test_progress_line_is_one_short_printable_line(raw: bytes) -> None:
+    line = progress_line(raw)
+    assert len(line) <= PROGRESS_CHARS
+    assert not any(ord(c) < 32 or 127 <= ord(c) < 160 or c in "\u2028\u2029" for c in line)
+    assert line == line.strip()

@@ -4,12 +4,16 @@ The fixture demo ``tiny`` runs in a fraction of a second."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+from generator.demo.directive import RunRequest
 from generator.demo.render import DISABLED_TITLE
+from generator.demo.runner import obtain
 from generator.demo.site import DemoPagesError, DemoSite, open_site, scan_pages
+from generator.demo.store import freeze
 from generator.errors import ContentError
 
 from .demo_helpers import PACKAGE, copy_demos, make_project, runs
@@ -53,8 +57,15 @@ def test_collect_runs_each_distinct_run_once_and_lists_each_figure_once(
     pages = [("a.md", _page(TINY, TINY_SIDE_3)), ("c/d.md", _page(TINY))]
     figures = site.collect(pages, existing=set(), report=told.append)
     assert len(runs(counter)) == 2  # two distinct runs, three directives
-    assert [line.split(" : ")[0] for line in told] == ["démo tiny", "démo tiny (side=3)"]
-    assert all(" : exécutée en " in line for line in told)
+    # Each run is told as it goes: its start, what the demo prints, how long it took.
+    assert [line for line in told if " : exécutée en " not in line] == [
+        "démo tiny : exécution…",
+        "démo tiny › tiny : calcul de l'aire",
+        "démo tiny (side=3) : exécution…",
+        "démo tiny (side=3) › tiny : calcul de l'aire",
+    ]
+    finished = [line for line in told if " : exécutée en " in line]
+    assert [line.split(" : ")[0] for line in finished] == ["démo tiny", "démo tiny (side=3)"]
     uris = [figure.uri for figure in figures]
     assert len(uris) == len(set(uris)) == 2
     for figure in figures:
@@ -142,3 +153,44 @@ def test_open_site_resolves_paths_and_checks_extensions(tmp_path: Path) -> None:
     )
     off = open_site(tmp_path, enabled=False, extensions=[])
     assert off.project is None and off.watch_dir is None
+
+
+def test_with_runs_off_a_frozen_result_is_shown_and_nothing_runs(
+    tmp_path: Path, counter: Path
+) -> None:
+    project = make_project(tmp_path / "project")
+    ran = obtain(project, RunRequest(name="tiny"), report=print)
+    freeze(ran.stored, project.freeze_dir, now=ran.stored.manifest.ran_at)
+    shutil.rmtree(project.cache_dir)
+    site = DemoSite(project, runs=False)
+    told: list[str] = []
+    page = _page(TINY, TINY_SIDE_3)
+    figures = site.collect([("a.md", page)], existing=set(), report=told.append)
+    assert len(runs(counter)) == 1  # only the run made above to freeze it
+    # The frozen run is shown; the other one (side=3) has no freeze and says so.
+    frozen_folder = project.freeze_dir / "tiny" / ran.stored.manifest.source_digest[:16]
+    assert [figure.source for figure in figures] == [frozen_folder / "square.svg"]
+    assert told[0].startswith("démo tiny : résultat figé (")
+    assert told[1:] == [
+        "démo tiny (side=3) : non exécutée (démonstrations désactivées) et aucun résultat "
+        "figé pour cette version",
+        "démonstrations désactivées : 1 directive(s) sans résultat figé, non exécutée(s)",
+    ]
+    rendered = site.render_page(page, "a.md")
+    assert rendered is not None
+    assert rendered.count("Résultat figé : mesuré le ") == 1
+    assert rendered.count(DISABLED_TITLE) == 1
+    assert "pas figés pour cette version de son code" in rendered
+    assert not project.cache_dir.exists()
+
+
+def test_open_site_with_the_demos_off_looks_only_for_frozen_results(tmp_path: Path) -> None:
+    copy_demos(tmp_path / "pkgs")
+    extensions = ["admonition", "md_in_html", "tables"]
+    off = open_site(
+        tmp_path, enabled=False, extensions=extensions, package=PACKAGE, package_dir="pkgs"
+    )
+    assert off.project is not None and not off.runs
+    # Frozen results turned off too: nothing to show but the notice.
+    none = open_site(tmp_path, enabled=False, extensions=extensions, use_freeze=False)
+    assert none.project is None

@@ -13,17 +13,22 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.content.loader import load_posts
-from generator.errors import PublishingError
+from generator.errors import ContentError, PublishingError
 from generator.html_text import html_to_text
 from generator.publish.email_edition import (
     MailSettings,
     build_edition,
     mail_problems,
+    media_rules_only,
     resolve,
     site_files,
+    unsubscribe_targets,
 )
+from generator.publish.site_config import publication_settings
 
 from .conftest import run_cli
 
@@ -104,6 +109,7 @@ def test_eml_of_issue_13_has_html_and_text_parts(edition_dir: Path) -> None:
     )
     # No contact address in mkdocs.yml: nothing to put in List-Unsubscribe.
     assert message["List-Unsubscribe"] is None
+    assert message["List-Unsubscribe-Post"] is None
 
     html_part = message.get_body(("html",))
     text_part = message.get_body(("plain",))
@@ -120,8 +126,18 @@ def test_eml_of_issue_13_has_html_and_text_parts(edition_dir: Path) -> None:
 
 def test_html_has_no_script_no_style_block_and_only_absolute_urls(edition_dir: Path) -> None:
     html = (edition_dir / "infolettre-13.html").read_text(encoding="utf-8")
-    for tag in ("script", "style", "form", "iframe", "svg"):
+    for tag in ("script", "form", "iframe", "svg"):
         assert not re.search(rf"<{tag}\b", html, re.IGNORECASE), tag
+    # One <style> is left, in the head, with the phones' @media rule alone: every other
+    # rule is inlined.
+    styles = re.findall(r"<style>(.*?)</style>", html, re.DOTALL)
+    assert len(styles) == 1 and html.index("<style>") < html.index("</head>")
+    assert styles[0].strip().startswith("@media only screen and (max-width: 620px)")
+    assert media_rules_only(styles[0])
+    # A fluid column, 600 px at most (Outlook for Windows alone gets a fixed width).
+    assert re.search(r'<table [^>]*class="container"[^>]*style="[^"]*max-width: 600px', html)
+    assert re.search(r'<table [^>]*class="container"[^>]*width="100%"', html)
+    assert "<!--[if mso]><table" in html
     urls = _urls(html)
     assert len(urls) > 50
     for tag, name, url in urls:
@@ -236,6 +252,8 @@ def test_list_unsubscribe_when_a_contact_address_is_set(project: Path) -> None:
     assert (
         message["List-Unsubscribe"] == "<mailto:infolettre@example.org?subject=D%C3%A9sinscription>"
     )
+    # No https address that unsubscribes in one click: no one-click header.
+    assert message["List-Unsubscribe-Post"] is None
     assert message["Date"] == "Thu, 02 May 2024 00:00:00 +0000"
     assert 'href="mailto:infolettre@example.org"' in edition.html
     # Same content, same Message-ID: rebuilding the edition gives the same file.
@@ -302,3 +320,119 @@ def test_plain_text_of_html() -> None:
         "Titre\n=====\n\nUn lien <https://a.org/> et x@y.fr.\n\n- un\n- deux\n\n1. a\n\n"
         "[image : Une image]\n\n    x = 1\n    y = 2\n\nA | B\n1 | 2\n"
     )
+
+
+def test_eml_with_a_contact_from_mkdocs_yml_has_list_unsubscribe(
+    project: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "mkdocs.yml"
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    assert '    contact_email: ""\n' in text
+    config.write_text(
+        text.replace('    contact_email: ""\n', "    contact_email: infolettre@example.org\n"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run_cli(
+        "email",
+        "13",
+        "--out",
+        str(out),
+        "--config",
+        str(config),
+        "--content",
+        str(project / "content"),
+        "--site",
+        str(project / "site"),
+    )
+    assert result.returncode == 0, result.stderr
+    message = _message(out)
+    assert message["List-Unsubscribe"] == (
+        "<mailto:infolettre@example.org?subject=D%C3%A9sinscription>"
+    )
+    assert message["List-Unsubscribe-Post"] is None
+
+
+def _settings(**changes: str) -> MailSettings:
+    values = {"site_url": SITE_URL, "site_name": "x", "sender": "a@b.fr", "recipient": "c@d.fr"}
+    return MailSettings(**{**values, **changes})
+
+
+def test_unsubscribe_targets_one_click_first_then_mail() -> None:
+    assert unsubscribe_targets(_settings()) == []
+    assert unsubscribe_targets(_settings(contact_email="x@y.fr")) == [
+        "mailto:x@y.fr?subject=D%C3%A9sinscription"
+    ]
+    both = _settings(contact_email="x@y.fr", unsubscribe_url="https://liste.example.org/d?u=1")
+    assert unsubscribe_targets(both) == [
+        "https://liste.example.org/d?u=1",
+        "mailto:x@y.fr?subject=D%C3%A9sinscription",
+    ]
+
+
+def test_one_click_unsubscribe_header_needs_an_https_address(project: Path) -> None:
+    post = next(p for p in load_posts(project / "content") if p.number == 13)
+    settings = _settings(
+        contact_email="x@y.fr", unsubscribe_url="https://liste.example.org/desinscription"
+    )
+    edition = build_edition(
+        post, settings, files=site_files(project / "site"), now=datetime(2024, 5, 2, tzinfo=UTC)
+    )
+    message = email.message_from_bytes(edition.eml, policy=policy.default)
+    assert message["List-Unsubscribe"] == (
+        "<https://liste.example.org/desinscription>, <mailto:x@y.fr?subject=D%C3%A9sinscription>"
+    )
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_unsubscribe_url_in_mkdocs_yml_must_be_https(tmp_path: Path) -> None:
+    for value, ok in (
+        ("https://l.example.org/d", True),
+        ("http://l.example.org/d", False),
+        ("mailto:x@y.fr", False),
+        ("", True),
+    ):
+        extra = {"infolettre": {"unsubscribe_url": value}}
+        if ok:
+            assert publication_settings(extra, tmp_path / "mkdocs.yml").unsubscribe_url == value
+        else:
+            with pytest.raises(ContentError, match=r"extra\.infolettre\.unsubscribe_url"):
+                publication_settings(extra, tmp_path / "mkdocs.yml")
+
+
+@pytest.mark.parametrize(
+    ("css", "ok"),
+    [
+        ("@media (max-width: 620px) { .a { color: red !important; } }", True),
+        ("\n@media print { p { x: y } }\n@media screen { a { b: c } }\n", True),
+        ("", True),
+        ("p { color: red }", False),
+        ("@media (max-width: 620px) { .a { color: red; } } p { color: red }", False),
+        ("@media (max-width: 620px) { .a { color: red; }", False),
+        ("@import url(x.css);", False),
+    ],
+)
+def test_media_rules_only(css: str, ok: bool) -> None:
+    assert media_rules_only(css) is ok
+
+
+def test_a_style_element_other_than_head_media_rules_is_a_problem() -> None:
+    head = "<html><head><style>@media (max-width: 1px) { p { a: b } }</style></head>"
+    assert mail_problems(head + "<body><p>x</p></body></html>") == []
+    assert mail_problems("<html><head><style>p { a: b }</style></head><body></body></html>") == [
+        "élément <style> présent (hors règles @media de l'en-tête)"
+    ]
+    assert mail_problems(
+        head + "<body><style>@media print { p { a: b } }</style></body></html>"
+    ) == ["élément <style> présent (hors règles @media de l'en-tête)"]
+
+
+@given(st.text(max_size=80), st.text(max_size=40))
+def test_list_unsubscribe_addresses_stay_inside_their_angle_brackets(path: str, local: str) -> None:
+    settings = _settings(
+        unsubscribe_url="https://liste.example.org/" + path,
+        contact_email=f"{local or 'x'}@example.org",
+    )
+    for way in unsubscribe_targets(settings):
+        # Printable ASCII without space, < or >: the header cannot be broken out of.
+        assert all(33 <= ord(c) < 127 and c not in "<>" for c in way), way

@@ -391,6 +391,8 @@ def test_quick_run_writes_metrics_figures_and_tables(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
+    # Each size is told as it is measured (a site's build shows each line as it comes).
+    assert "CPU : 64 × 64 float32 mesuré" in done.stdout.splitlines()
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     provenance = metrics["provenance"]
     assert provenance["quick"] is True

@@ -99,6 +99,19 @@ def test_quick_run_end_to_end(tmp_path: Path, tiny_env: dict[str, str]) -> None:
     assert [t["id"] for t in tables] == ["accuracy", "timings"]
     # Nothing was written to the cache: the explicit folder answered.
     assert not (tmp_path / "cache").exists()
+    # The trainings are told as they go, on stdout (a build shows each line).
+    steps = [line for line in done.stdout.splitlines() if "époque" in line]
+    epochs = QUICK_CAPS["epochs"]
+    assert steps[:2] == [
+        f"cours : époque {epochs // 10}/{epochs}",
+        f"cours : époque {2 * epochs // 10}/{epochs}",
+    ]
+    assert f"cours : époque {epochs}/{epochs}" in steps
+    assert len([s for s in steps if s.startswith("cours")]) == 10
+    assert [s.split(",")[0] for s in steps if s.startswith("MLP")] == [
+        "MLP : époque 1/2",
+        "MLP : époque 2/2",
+    ]
 
 
 def test_unknown_parameter_exits_2(tmp_path: Path) -> None:

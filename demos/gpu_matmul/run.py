@@ -13,7 +13,7 @@ from demos._support.backend import Backend
 from . import blas, cpu, gpu
 from .peaks import nominal_peak
 from .results import Check, Results
-from .sweep import Row, sweep
+from .sweep import Row, Skip, sweep
 from .timing import Policy
 
 DTYPES = ("float32", "float64")
@@ -120,6 +120,11 @@ def _check(row: Row, config: Settings, clock: Callable[[], float]) -> Check:
     return Check(n=row.n, dtype=row.dtype, demo_s=row.product.median, plain_s=plain, loops=loops)
 
 
+def _told(where: str, n: int, dtype: str) -> None:
+    """One line per measured size, as it goes (the site's build shows each)."""
+    print(f"{where} : {n} × {n} {dtype} mesuré", flush=True)
+
+
 def run(
     config: Settings,
     device: Backend | str,
@@ -149,6 +154,13 @@ def run(
         row = cpu.measure_numpy(n, dtype, policy=config.policy, seed=config.seed, clock=clock)
         if n == config.check_n and dtype == "float32":
             checks.append(_check(row, config, clock))
+        _told("CPU", n, dtype)
+        return row
+
+    def measure_gpu(cp: Any, n: int, dtype: str) -> Row | Skip:
+        row = gpu.measure_cupy(n, dtype, cp=cp, policy=config.policy, seed=config.seed)
+        if isinstance(row, Row):
+            _told("GPU", n, dtype)
         return row
 
     started = clock()
@@ -184,7 +196,7 @@ def run(
     gpu_rows, gpu_skips = sweep(
         config.sizes,
         config.dtypes,
-        lambda n, dtype: gpu.measure_cupy(n, dtype, cp=cp, policy=config.policy, seed=config.seed),
+        lambda n, dtype: measure_gpu(cp, n, dtype),
         backend="cupy",
         policy=config.policy,
         budget_s=config.gpu_budget_s,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,6 +162,36 @@ def _subset(images: np.ndarray, labels: np.ndarray, limit: int) -> tuple[np.ndar
     return (images[:limit], labels[:limit]) if limit else (images, labels)
 
 
+PROGRESS_STEPS = 10
+"""How many progress lines the course's training prints (one every tenth of its epochs)."""
+
+
+def _say(text: str) -> None:
+    # Read line by line by the site's build, which shows each as it comes.
+    print(text, flush=True)
+
+
+def _course_progress(epochs: int) -> Callable[[int], None]:
+    """Print ``cours : époque N/TOTAL`` about :data:`PROGRESS_STEPS` times."""
+    every = max(1, epochs // PROGRESS_STEPS)
+
+    def told(done: int) -> None:
+        if done % every == 0 or done == epochs:
+            _say(f"cours : époque {done}/{epochs}")
+
+    return told
+
+
+def _mlp_progress(epochs: int) -> Callable[[int, float], None]:
+    """Print ``MLP : époque N/TOTAL, précision …`` after each epoch."""
+
+    def told(done: int, accuracy: float) -> None:
+        shown = f"{accuracy:.2f}".replace(".", ",")
+        _say(f"MLP : époque {done}/{epochs}, précision (test) {shown} %")
+
+    return told
+
+
 def run(config: Settings, backend: Backend, data: Mnist) -> Results:
     """Train the course's networks (all three activations together), then the MLP.
 
@@ -194,6 +224,7 @@ def run(config: Settings, backend: Backend, data: Mnist) -> Results:
         tracked_pixels=pixels,
         tracked_digit=TRACKED_DIGIT,
         workers=course_workers(backend),
+        on_epoch=_course_progress(config.epochs),
     )
     course_seconds = time.perf_counter() - start
     predictions = nw.to_host(
@@ -224,6 +255,7 @@ def run(config: Settings, backend: Backend, data: Mnist) -> Results:
                 batch=config.mlp_batch,
                 learning_rate=config.mlp_learning_rate,
                 seed=config.seed,
+                on_epoch=_mlp_progress(config.mlp_epochs),
             )
         mlp_seconds = time.perf_counter() - start
     return Results(

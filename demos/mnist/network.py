@@ -17,7 +17,7 @@ the block is still in cache, and skips the pixels that the block leaves black.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from types import ModuleType
@@ -263,6 +263,7 @@ def train_course(
     tracked_pixels: Sequence[int] = (),
     tracked_digit: int = 0,
     workers: int = 1,
+    on_epoch: Callable[[int], None] | None = None,
 ) -> CourseRun:
     """Train one course network per activation, together, by full-batch gradient descent.
 
@@ -280,6 +281,7 @@ def train_course(
         tracked_digit: The output whose weights are recorded.
         workers: Threads sharing the blocks of each epoch (the CPU's cores), each with
             a single-threaded BLAS; 1 for a GPU.
+        on_epoch: Called with the number of epochs done after each one (progress).
 
     Returns:
         The final weights and the histories, on the host.
@@ -312,6 +314,8 @@ def train_course(
             grad_w_t *= learning_rate
             w_t -= grad_w_t
             b -= learning_rate * grad_b
+            if on_epoch is not None:
+                on_epoch(epoch + 1)
     return CourseRun(
         activations=names,
         weights=np.ascontiguousarray(to_host(xp, w_t).T),
@@ -407,6 +411,7 @@ def train_mlp(
     batch: int,
     learning_rate: float,
     seed: int,
+    on_epoch: Callable[[int, float], None] | None = None,
 ) -> MlpRun:
     """Train the MLP with mini-batch Adam (β₁ 0.9, β₂ 0.999), shuffling each epoch.
 
@@ -421,6 +426,8 @@ def train_mlp(
         batch: Images per update.
         learning_rate: Adam's step.
         seed: Seeds the initial weights and the shuffles.
+        on_epoch: Called after each epoch with the epochs done and the test accuracy
+            (progress).
 
     Returns:
         Mean training loss, test loss and test accuracy (percent) after each epoch.
@@ -435,7 +442,7 @@ def train_mlp(
     train_loss: list[float] = []
     test_loss: list[float] = []
     test_accuracy: list[float] = []
-    for _epoch in range(epochs):
+    for epoch in range(epochs):
         order = xp.asarray(shuffle.permutation(n))
         total = xp.zeros((), dtype=x.dtype)
         for start in range(0, n, batch):
@@ -456,6 +463,8 @@ def train_mlp(
         test_loss.append(float(cross_entropy(xp, logits, labels_test)))
         correct = xp.count_nonzero(xp.argmax(logits, axis=1) == labels_test)
         test_accuracy.append(100.0 * float(correct) / labels_test.shape[0])
+        if on_epoch is not None:
+            on_epoch(epoch + 1, test_accuracy[-1])
     predictions = to_host(xp, xp.argmax(mlp_logits(xp, params, x_test), axis=1))
     return MlpRun(
         train_loss=train_loss,

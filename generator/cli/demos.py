@@ -1,5 +1,9 @@
 """Commands for the build-time demos: ``python -m generator demos list|run|freeze``.
 
+``demos freeze --all`` refreshes the committed freeze (``demos/_freeze/``) of every run
+the site's pages ask for: each is run unless its cached result is current, then frozen,
+so that a build elsewhere (Netlify) shows these results without running anything.
+
 Registered on ``python -m generator`` by :func:`add_commands`. Paths are relative to
 ``--root`` (the folder of ``mkdocs.yml``) and default to the ``demos`` plugin's defaults.
 """
@@ -16,8 +20,13 @@ from generator.demo.directive import RunRequest, parse_params
 from generator.demo.errors import DemoError
 from generator.demo.render import french_date, french_seconds
 from generator.demo.runner import DemoProject, Outcome, digests, obtain, project_at
+from generator.demo.site import scan_pages
 from generator.demo.sources import list_demos, read_spec
 from generator.demo.store import StoredResult, freeze, lookup_cache, lookup_freeze, stored_results
+from generator.errors import GeneratorError
+
+PAGE_FOLDERS = ("docs", "content")
+"""Where ``freeze --all`` looks for the pages' directives, relative to ``--root``."""
 
 
 def _report(message: str) -> None:
@@ -107,16 +116,23 @@ def _print_outcome(outcome: Outcome) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a demo (unless a cached result is current), as a build would."""
     outcome = obtain(
-        _project(args), _request(args), report=_report, force=args.force, use_freeze=False
+        _project(args),
+        _request(args),
+        report=_report,
+        force=args.force,
+        use_freeze=False,
+        progress=_report,
     )
     _print_outcome(outcome)
     return 0
 
 
-def cmd_freeze(args: argparse.Namespace) -> int:
-    """Copy the cached result of a demo's current sources into the freeze folder."""
-    project = _project(args)
-    request = _request(args)
+def _cached_for(project: DemoProject, request: RunRequest) -> StoredResult:
+    """The cached result of ``request``'s current sources (computed here or elsewhere).
+
+    Raises:
+        DemoError: There is none; the message says which command computes it.
+    """
     spec = read_spec(project.layout, request.name)
     found = digests(project, spec, request)
     chosen = lookup_cache(project.cache_dir, spec.name, found.result, _report)
@@ -144,11 +160,60 @@ def cmd_freeze(args: argparse.Namespace) -> int:
             request.label,
             f"aucun résultat en cache pour ses sources actuelles : lancez d'abord `{command}`",
         )
+    return chosen
+
+
+def _freeze(project: DemoProject, label: str, chosen: StoredResult) -> None:
+    """Freeze ``chosen``, and say so."""
     folder, removed = freeze(chosen, project.freeze_dir, now=datetime.now(UTC))
-    print(f"démo {request.label} : {_describe(chosen)}")
+    print(f"démo {label} : {_describe(chosen)}")
     print(f"  figé dans {folder}")
     for old in removed:
         print(f"  ancien résultat figé retiré : {old}")
+
+
+def site_requests(root: Path, folders: list[str]) -> list[RunRequest]:
+    """Every distinct run that the pages (``*.md``) of ``folders`` ask for, in order.
+
+    Raises:
+        ContentError: A directive is malformed (the message names the page and line).
+    """
+    pages: list[tuple[str, str]] = []
+    for folder in folders:
+        base = root / folder
+        for path in sorted(base.rglob("*.md")) if base.is_dir() else []:
+            pages.append((path.relative_to(root).as_posix(), path.read_text(encoding="utf-8")))
+    return list(scan_pages(pages))
+
+
+def cmd_freeze(args: argparse.Namespace) -> int:
+    """Freeze a demo's cached result, or (``--all``) run and freeze every run the site's
+    pages ask for."""
+    project = _project(args)
+    if not args.all:
+        if not args.name:
+            raise GeneratorError("demos freeze : nommez la démo à figer, ou demandez --all")
+        request = _request(args)
+        _freeze(project, request.label, _cached_for(project, request))
+        return 0
+    if args.name or args.quick or args.params:
+        raise GeneratorError(
+            "demos freeze --all fige les démos que les pages demandent : "
+            "ni nom de démo, ni --quick, ni --params"
+        )
+    folders = args.pages or list(PAGE_FOLDERS)
+    requests = site_requests(args.root, folders)
+    if not requests:
+        print(f"aucune directive demo dans les pages de {', '.join(folders)}")
+        return 0
+    for request in requests:
+        outcome = obtain(project, request, report=_report, use_freeze=False, progress=_report)
+        _print_outcome(outcome)
+        # The result just obtained, even if a source changed during the run.
+        _freeze(project, request.label, outcome.stored)
+    print(
+        f"{len(requests)} exécution(s) figée(s) dans {project.freeze_dir} : versionnez ce dossier"
+    )
     return 0
 
 
@@ -189,7 +254,26 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     running.add_argument("--force", action="store_true", help="exécute même si à jour")
     running.set_defaults(func=cmd_run)
 
-    freezing = commands.add_parser("freeze", help="fige le résultat en cache d'une démo")
+    freezing = commands.add_parser(
+        "freeze",
+        help="fige le résultat en cache d'une démo, ou (--all) exécute et fige celles des pages",
+    )
     common(freezing)
-    run_options(freezing)
+    freezing.add_argument("name", nargs="?", help="nom de la démo (sans --all)")
+    freezing.add_argument("--quick", action="store_true", help="version courte")
+    freezing.add_argument(
+        "--params", default="", metavar="'CLÉ=VALEUR …'", help="paramètres changés"
+    )
+    freezing.add_argument(
+        "--all",
+        action="store_true",
+        help="exécute (sauf résultat à jour en cache) puis fige chaque démo des pages du site",
+    )
+    freezing.add_argument(
+        "--pages",
+        action="append",
+        metavar="DOSSIER",
+        help="dossier de pages où chercher les directives, relatif à --root "
+        "(répétable ; défaut : docs et content)",
+    )
     freezing.set_defaults(func=cmd_freeze)

@@ -285,3 +285,19 @@ def replace_directives(
         position = directive.end
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+def render_not_frozen(directive: DemoDirective) -> str:
+    """The notice that replaces a directive when demos are not run in this build and no
+    frozen result matches the demo's current code, parameters and data."""
+    return _admonition(
+        "note",
+        DISABLED_TITLE,
+        [
+            f"La démonstration « {directive.name} » n'est pas exécutée dans cette construction "
+            "du site (plugin `demos` désactivé, par exemple par `INFOLETTRE_DEMOS=false`), et "
+            "ses résultats ne sont pas figés pour cette version de son code : ses figures et "
+            "ses mesures n'apparaissent pas ici. Pour les figer : "
+            "`python -m generator demos freeze --all`, puis versionner `demos/_freeze/`."
+        ],
+    )

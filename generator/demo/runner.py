@@ -18,12 +18,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from generator import machine
 from generator.demo.digest import result_digest, source_digest
@@ -46,6 +47,12 @@ TAIL_LINES = 40
 
 TAIL_CHARS = 4000
 """Characters of a failed demo's output quoted in the error, at most."""
+
+PROGRESS_CHARS = 200
+"""Characters of one line of a running demo's output shown as progress, at most."""
+
+_BREAKS = re.compile(r"[\t\n\x80-\x9f\u2028\u2029]")
+"""What would break a progress line or show as nothing: shown as a space."""
 
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -217,7 +224,40 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
-def run(project: DemoProject, spec: DemoSpec, request: RunRequest, found: Digests) -> Outcome:
+def progress_line(raw: bytes) -> str:
+    """One line a running demo printed, as the build shows it: decoded, control
+    characters removed (a carriage return keeps what follows it), shortened."""
+    text = raw.decode("utf-8", errors="replace").rstrip("\r\n").rsplit("\r", 1)[-1]
+    text = _BREAKS.sub(" ", _CONTROL.sub("", text)).strip()
+    if len(text) > PROGRESS_CHARS:
+        text = text[: PROGRESS_CHARS - 1] + "…"
+    return text
+
+
+def _copy_output(
+    source: IO[bytes] | None, sink: IO[bytes], progress: Callable[[str], None] | None
+) -> None:
+    """Copy a run's output into its log file line by line, telling each line."""
+    if source is None:
+        return
+    with contextlib.suppress(OSError, ValueError):  # the pipe or the file closed under it
+        for raw in iter(source.readline, b""):
+            sink.write(raw)
+            sink.flush()
+            if progress is not None:
+                line = progress_line(raw)
+                if line:
+                    progress(line)
+
+
+def run(
+    project: DemoProject,
+    spec: DemoSpec,
+    request: RunRequest,
+    found: Digests,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> Outcome:
     """Run a demo now and store its result in the cache.
 
     Args:
@@ -225,6 +265,7 @@ def run(project: DemoProject, spec: DemoSpec, request: RunRequest, found: Digest
         spec: The demo's declarations.
         request: The run.
         found: Its digests (:func:`digests`).
+        progress: Called with each line the demo prints, as it prints it.
 
     Returns:
         The ``ran`` outcome.
@@ -253,14 +294,19 @@ def run(project: DemoProject, spec: DemoSpec, request: RunRequest, found: Digest
                 cwd=work,
                 env=_environment(project),
                 stdin=subprocess.DEVNULL,
-                stdout=sink,
+                stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+            copier = threading.Thread(
+                target=_copy_output, args=(process.stdout, sink, progress), daemon=True
+            )
+            copier.start()
             try:
                 code = process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 _stop(process)
+                copier.join(timeout=5)
                 raise DemoRunError(
                     request.label,
                     f"arrêtée après {timeout} s : délai dépassé (TIMEOUT_S de la démo, ou "
@@ -270,6 +316,11 @@ def run(project: DemoProject, spec: DemoSpec, request: RunRequest, found: Digest
             finally:
                 if process.poll() is None:  # interrupted (Ctrl-C): leave nothing running
                     _stop(process)
+                # The output ends with the run (a child left holding it is killed above
+                # on a timeout; otherwise what it prints later is not waited for).
+                copier.join(timeout=5)
+                if process.stdout is not None:
+                    process.stdout.close()
         seconds = time.monotonic() - started
         if code != 0:
             raise DemoRunError(
@@ -315,6 +366,7 @@ def obtain(
     force: bool = False,
     use_freeze: bool = True,
     spec: DemoSpec | None = None,
+    progress: Report | None = None,
 ) -> Outcome:
     """The result for a run: cached, frozen, or computed now.
 
@@ -325,6 +377,8 @@ def obtain(
         force: Run even if a cached or frozen result exists.
         use_freeze: Whether a frozen result may stand in for a run.
         spec: The demo's declarations, if already read.
+        progress: Where a run is told as it goes: when it starts (``démo NAME :
+            exécution…``), then each line the demo prints (``démo NAME › LINE``).
 
     Returns:
         A ``cache``, ``frozen`` or ``ran`` outcome.
@@ -343,7 +397,31 @@ def obtain(
             frozen = lookup_freeze(project.freeze_dir, spec.name, found.source, report)
             if frozen is not None:
                 return Outcome(request=request, status="frozen", stored=frozen)
-    return run(project, spec, request, found)
+    if progress is None:
+        return run(project, spec, request, found)
+    tell = progress
+    tell(f"démo {request.label} : exécution…")
+    return run(
+        project, spec, request, found, progress=lambda line: tell(f"démo {request.label} › {line}")
+    )
+
+
+def frozen(project: DemoProject, request: RunRequest, *, report: Report) -> Outcome | None:
+    """The frozen result of a run's current sources, without ever running it.
+
+    Returns:
+        A ``frozen`` outcome, or ``None`` when no frozen result matches (or the demo is
+        unknown or badly declared, which a build that runs demos reports).
+    """
+    try:
+        spec = read_spec(project.layout, request.name)
+        found = digests(project, spec, request)
+    except DemoError:
+        return None
+    stored = lookup_freeze(project.freeze_dir, spec.name, found.source, report)
+    if stored is None:
+        return None
+    return Outcome(request=request, status="frozen", stored=stored)
 
 
 def keep_last(

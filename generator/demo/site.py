@@ -30,9 +30,10 @@ from generator.demo.render import (
     missing_items,
     render_directive,
     render_disabled,
+    render_not_frozen,
     replace_directives,
 )
-from generator.demo.runner import DemoProject, Outcome, keep_last, obtain, project_at
+from generator.demo.runner import DemoProject, Outcome, frozen, keep_last, obtain, project_at
 from generator.errors import GeneratorError
 
 __all__ = [
@@ -102,7 +103,7 @@ def obtain_for_pages(
             the message names the page and line.
     """
     try:
-        outcome = obtain(project, request, report=report, use_freeze=use_freeze)
+        outcome = obtain(project, request, report=report, use_freeze=use_freeze, progress=report)
     except DemoRunError as err:
         policies = {directive.on_error or on_error for _, directive in uses}
         if "stop" in policies:
@@ -122,14 +123,19 @@ def obtain_for_pages(
         raise DemoPagesError(f"{_at(uses)}: {err}") from err
     else:
         report(_told(outcome))
+    _check_items(outcome, uses)
+    return outcome
+
+
+def _check_items(outcome: Outcome, uses: Uses) -> None:
+    """Raise :class:`DemoPagesError` when a directive names what the result lacks."""
     for page, directive in uses:
         missing = missing_items(directive, outcome.stored.result)
         if missing:
             raise DemoPagesError(
-                f"{page}:{directive.line}: démo « {request.name} » sans {', '.join(missing)} "
-                f"({available_items(outcome.stored.result)})"
+                f"{page}:{directive.line}: démo « {outcome.request.name} » sans "
+                f"{', '.join(missing)} ({available_items(outcome.stored.result)})"
             )
-    return outcome
 
 
 def _told(outcome: Outcome) -> str:
@@ -188,17 +194,26 @@ class DemoSite:
 
     Args:
         project: Where the demos, cache and frozen results are; ``None`` when the demos
-            are not run in this build (each directive then shows a notice).
+            are not looked at in this build (each directive then shows a notice).
         on_error: The site's policy when a run fails (``stop`` or ``keep_last``).
         use_freeze: Whether a frozen result may stand in for a run.
+        runs: Whether demos may run. When false (``INFOLETTRE_DEMOS=false``), only frozen
+            results are shown; a directive without one shows a notice saying that its
+            results are not frozen for this version of the demo.
     """
 
     def __init__(
-        self, project: DemoProject | None, *, on_error: str = "stop", use_freeze: bool = True
+        self,
+        project: DemoProject | None,
+        *,
+        on_error: str = "stop",
+        use_freeze: bool = True,
+        runs: bool = True,
     ) -> None:
         self.project = project
         self.on_error = on_error
         self.use_freeze = use_freeze
+        self.runs = runs
         self.outcomes: dict[RunRequest, Outcome] = {}
 
     @property
@@ -238,6 +253,8 @@ class DemoSite:
                 count = sum(len(uses) for uses in runs.values())
                 report(f"démonstrations désactivées : {count} directive(s) non exécutée(s)")
             return []
+        if not self.runs:
+            return self._collect_frozen(runs, existing=existing, report=report)
         figures: list[SiteFigure] = []
         added: set[str] = set()
         for request, uses in runs.items():
@@ -249,16 +266,53 @@ class DemoSite:
                 use_freeze=self.use_freeze,
                 report=report,
             )
-            self.outcomes[request] = outcome
-            folder = site_folder(outcome)
-            for figure in outcome.stored.result.figures:
-                uri = f"{folder}/{figure.file}"
-                if uri in added:
-                    continue
-                if uri in existing:
-                    raise DemoPagesError(f"« {uri} » existe déjà dans le site : retirez-le")
-                figures.append(SiteFigure(uri=uri, source=outcome.stored.folder / figure.file))
-                added.add(uri)
+            self._add(outcome, figures, added, existing)
+        return figures
+
+    def _add(
+        self,
+        outcome: Outcome,
+        figures: list[SiteFigure],
+        added: set[str],
+        existing: Container[str],
+    ) -> None:
+        """Keep a run's outcome and add its figures (each once) to ``figures``."""
+        self.outcomes[outcome.request] = outcome
+        folder = site_folder(outcome)
+        for figure in outcome.stored.result.figures:
+            uri = f"{folder}/{figure.file}"
+            if uri in added:
+                continue
+            if uri in existing:
+                raise DemoPagesError(f"« {uri} » existe déjà dans le site : retirez-le")
+            figures.append(SiteFigure(uri=uri, source=outcome.stored.folder / figure.file))
+            added.add(uri)
+
+    def _collect_frozen(
+        self, runs: Runs, *, existing: Container[str], report: Callable[[str], None]
+    ) -> list[SiteFigure]:
+        """With the demos off: the frozen result of each run, when its sources match."""
+        assert self.project is not None
+        figures: list[SiteFigure] = []
+        added: set[str] = set()
+        missed = 0
+        for request, uses in runs.items():
+            outcome = frozen(self.project, request, report=report)
+            if outcome is None:
+                missed += len(uses)
+                report(
+                    f"démo {request.label} : non exécutée (démonstrations désactivées) et "
+                    "aucun résultat figé pour cette version"
+                )
+                continue
+            _check_items(outcome, uses)
+            report(_told(outcome))
+            self._add(outcome, figures, added, existing)
+        if missed:
+            report(
+                f"démonstrations désactivées : {missed} directive(s) sans résultat figé, "
+                "non exécutée(s)"
+            )
         return figures
 
     def render_page(self, markdown: str, src_uri: str) -> str | None:
@@ -282,6 +336,12 @@ class DemoSite:
             return None
         if self.project is None:
             return replace_directives(markdown, directives, render_disabled)
+        if not self.runs:
+            missing = [d for d in directives if d.request not in self.outcomes]
+            markdown = replace_directives(markdown, missing, render_not_frozen)
+            directives = find_directives(markdown, page=src_uri)
+            if not directives:
+                return markdown
         page_dir = posixpath.dirname(src_uri) or "."
         noted: set[RunRequest] = set()
 
@@ -329,7 +389,9 @@ def open_site(
 
     Args:
         root: The folder of ``mkdocs.yml``; the other paths are relative to it.
-        enabled: Run the demos; when false, the site shows a notice for each directive.
+        enabled: Run the demos; when false, nothing runs: a directive shows the frozen
+            result of the demo's current sources, or a notice when there is none (or
+            for every directive, when ``use_freeze`` is false or an extension is missing).
         extensions: The short names of the site's Markdown extensions (``tables``).
         package: The Python package holding the demos.
         package_dir: The folder holding that package.
@@ -343,10 +405,10 @@ def open_site(
     Raises:
         DemoPagesError: A Markdown extension the results need is missing.
     """
-    if not enabled:
-        return DemoSite(None, on_error=on_error, use_freeze=use_freeze)
     names = set(extensions)
     missing = [e for e in REQUIRED_EXTENSIONS if e not in names]
+    if not enabled and (missing or not use_freeze):
+        return DemoSite(None, on_error=on_error, use_freeze=use_freeze)
     if missing:
         raise DemoPagesError(
             f"plugin demos : extensions Markdown requises absentes de mkdocs.yml : "
@@ -361,4 +423,4 @@ def open_site(
         data_dir=data_dir,
         timeout_s=timeout_s,
     )
-    return DemoSite(project, on_error=on_error, use_freeze=use_freeze)
+    return DemoSite(project, on_error=on_error, use_freeze=use_freeze, runs=enabled)

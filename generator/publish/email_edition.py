@@ -7,9 +7,13 @@ characters, heading ids). Before anything is written every link and image is che
 against the built site: a link must become absolute (http, https or mailto), an image
 of the site must exist in the built site, so that nothing breaks once the mail is sent.
 
-The HTML is what mail clients keep: a table layout 600 pixels wide, styles inlined into
-``style`` attributes by css-inline (no ``<style>`` element), no script, form, frame,
-video or SVG (nh3 keeps an allowlist of tags), every URL absolute.
+The HTML is what mail clients keep: a fluid table layout (the width of the screen, 600
+pixels at most, images scaled to fit; a fixed 600 pixels for Outlook on Windows alone),
+styles inlined into ``style`` attributes by css-inline, only an ``@media`` rule left in
+the head's ``<style>`` for the clients that honour it (phones), no script, form, frame,
+video or SVG (nh3 keeps an allowlist of tags), every URL absolute. The ``.eml`` carries
+``List-Unsubscribe`` (and ``List-Unsubscribe-Post`` for a one-click https address) when
+the site gives a way to unsubscribe.
 
 Everything here is pure but :func:`site_files` and :func:`write_edition`.
 """
@@ -95,6 +99,7 @@ _DETAILS_OPEN = re.compile(
 )
 _CLASS = re.compile(r"\bclass=\"([^\"]*)\"")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_STYLE = re.compile(r"<style\b[^>]*>(?P<css>.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
 
 _ENV = Environment(
     loader=PackageLoader("generator", "templates"),
@@ -114,7 +119,10 @@ class MailSettings:
     sender: str
     recipient: str
     contact_email: str = ""
-    """Where readers write; gives the ``List-Unsubscribe`` header when set."""
+    """Where readers write; gives the ``List-Unsubscribe`` header (mailto) when set."""
+    unsubscribe_url: str = ""
+    """An https one-click unsubscribe address: ``List-Unsubscribe`` (https) and
+    ``List-Unsubscribe-Post`` when set."""
 
     @classmethod
     def from_site(
@@ -127,6 +135,7 @@ class MailSettings:
             sender=sender or site.settings.email_from,
             recipient=recipient or site.settings.email_to,
             contact_email=site.settings.contact_email,
+            unsubscribe_url=site.settings.unsubscribe_url,
         )
 
 
@@ -381,14 +390,40 @@ def _where(post: Post, raw: str) -> str:
 # --- The edition -------------------------------------------------------------------------
 
 
+def media_rules_only(css: str) -> bool:
+    """Whether a style sheet holds nothing but ``@media`` blocks (which css-inline leaves
+    in place: they cannot be inlined)."""
+    rest = css.strip()
+    while rest:
+        if not rest.lower().startswith("@media"):
+            return False
+        opened = rest.find("{")
+        if opened < 0:
+            return False
+        depth, index = 0, opened
+        for index in range(opened, len(rest)):
+            depth += {"{": 1, "}": -1}.get(rest[index], 0)
+            if depth == 0:
+                break
+        if depth != 0:
+            return False
+        rest = rest[index + 1 :].strip()
+    return True
+
+
 def mail_problems(html: str) -> list[str]:
-    """What a mail client would strip or break in an email's HTML: ``<script>``,
-    ``<style>``, forms, frames, and URLs that are not absolute. Empty when it is ready."""
+    """What a mail client would strip or break in an email's HTML: ``<script>``, a
+    ``<style>`` other than the head's ``@media`` rules, forms, frames, and URLs that are
+    not absolute. Empty when it is ready."""
     problems = [
         f"élément <{tag}> présent"
-        for tag in ("script", "style", "form", "iframe", "object", "embed", "svg", "video")
+        for tag in ("script", "form", "iframe", "object", "embed", "svg", "video")
         if re.search(rf"<{tag}\b", html, re.IGNORECASE)
     ]
+    head_end = html.lower().find("</head>")
+    for style in _STYLE.finditer(html):
+        if style.start() > head_end or not media_rules_only(style["css"]):
+            problems.append("élément <style> présent (hors règles @media de l'en-tête)")
     for tag, url in urls_of(html):
         scheme = _SCHEME.match(url.strip())
         if not scheme or scheme.group(1).lower() not in ALLOWED_SCHEMES:
@@ -401,6 +436,18 @@ def _message_id(number: int, html: str, site_url: str) -> str:
     digest = hashlib.sha256(html.encode("utf-8")).hexdigest()[:16]
     host = urlsplit(site_url).hostname or "localhost"
     return f"<infolettre-{number}.{digest}@{host}>"
+
+
+def unsubscribe_targets(settings: MailSettings) -> list[str]:
+    """The ``List-Unsubscribe`` addresses (RFC 2369): the one-click https address first,
+    then a mail to the contact address; empty when the site gives neither."""
+    ways = []
+    if settings.unsubscribe_url.startswith("https://"):
+        ways.append(quote(settings.unsubscribe_url, safe=":/?#[]@!$&'()*+,;=%-._~"))
+    if settings.contact_email:
+        address = quote(settings.contact_email, safe="@.+-_")
+        ways.append(f"mailto:{address}?subject=D%C3%A9sinscription")
+    return ways
 
 
 def _eml(
@@ -419,9 +466,12 @@ def _eml(
     message["Date"] = format_datetime(now)
     message["Message-ID"] = _message_id(number, html, settings.site_url)
     message["Content-Language"] = "fr"
-    if settings.contact_email:
-        address = quote(settings.contact_email, safe="@.+-_")
-        message["List-Unsubscribe"] = f"<mailto:{address}?subject=D%C3%A9sinscription>"
+    ways = unsubscribe_targets(settings)
+    if ways:
+        message["List-Unsubscribe"] = ", ".join(f"<{way}>" for way in ways)
+        if ways[0].startswith("https:"):
+            # RFC 8058: the client POSTs to the https address, nothing to confirm.
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     # Outlook opens a message marked unsent as a draft, ready to send.
     message["X-Unsent"] = "1"
     return message.as_bytes()
@@ -510,7 +560,9 @@ def build_edition(
         subscription_url=urljoin(settings.site_url, SUBSCRIPTION_URL_PATH),
         contact_email=settings.contact_email,
     )
-    inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
+    inliner = css_inline.CSSInliner(
+        keep_style_tags=False, keep_at_rules=True, load_remote_stylesheets=False
+    )
     html = inliner.inline(document)
     problems = mail_problems(html)
     if problems:  # the template or the cleaning let something through: a bug, not content

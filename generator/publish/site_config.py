@@ -59,6 +59,9 @@ class PublicationSettings:
     network has not chosen one yet (the subscription page then says so)."""
     subscribe_url: str = ""
     """A sign-up form for the mailing list, if there is one (http or https)."""
+    unsubscribe_url: str = ""
+    """An https address that unsubscribes in one click (RFC 8058: it takes a ``POST``),
+    if the mailing list has one; the email edition then offers it to mail clients."""
     email_from: str = DEFAULT_SENDER
     """``From`` of the email edition."""
     email_to: str = DEFAULT_RECIPIENT
@@ -119,7 +122,14 @@ def publication_settings(extra: Mapping[str, Any], path: Path | str) -> Publicat
     prefix = f"extra.{SETTINGS_KEY}"
     if not isinstance(block, Mapping):
         raise ContentError(path, "un dictionnaire est attendu", key=prefix)
-    known = {"contact_email", "subscribe_url", "email_from", "email_to", "share_image"}
+    known = {
+        "contact_email",
+        "subscribe_url",
+        "unsubscribe_url",
+        "email_from",
+        "email_to",
+        "share_image",
+    }
     unknown = sorted(str(k) for k in block if k not in known)
     if unknown:
         raise ContentError(
@@ -137,6 +147,15 @@ def publication_settings(extra: Mapping[str, Any], path: Path | str) -> Publicat
             f"une adresse http(s) est attendue, pas « {subscribe} »",
             key=f"{prefix}.subscribe_url",
         )
+    unsubscribe = block.get("unsubscribe_url") or ""
+    if not isinstance(unsubscribe, str) or (
+        unsubscribe.strip() and not (_is_web_url(unsubscribe) and unsubscribe.startswith("https:"))
+    ):
+        raise ContentError(
+            path,
+            f"une adresse https est attendue (désinscription en un clic), pas « {unsubscribe} »",
+            key=f"{prefix}.unsubscribe_url",
+        )
     image = block.get("share_image") or DEFAULT_SHARE_IMAGE
     if not isinstance(image, str) or "://" in image or image.startswith("/"):
         raise ContentError(
@@ -147,6 +166,7 @@ def publication_settings(extra: Mapping[str, Any], path: Path | str) -> Publicat
     return PublicationSettings(
         contact_email=contact,
         subscribe_url=subscribe.strip(),
+        unsubscribe_url=unsubscribe.strip(),
         email_from=sender,
         email_to=recipient,
         share_image=image.strip(),
