@@ -23,7 +23,6 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 
 from generator.errors import GeneratorError
 from generator.pages import site
-from generator.pages.search_entries import DEFAULT_MAX_CHARS
 
 log = get_plugin_logger(__name__)
 
@@ -39,7 +38,7 @@ class SearchAccentsConfig(base.Config):
     exclude = c.ListOfItems(c.Type(str), default=[])
     """Locations (relative to the site root, ``reference/``) whose pages readers' search
     leaves out."""
-    max_entry_chars = c.Type(int, default=DEFAULT_MAX_CHARS)
+    max_entry_chars = c.Type(int, default=site.SEARCH_ENTRY_CHARS)
     """Length of an entry's text above which it is cut into entries of that size."""
 
 

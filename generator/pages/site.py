@@ -33,6 +33,7 @@ from generator.themes import catalog
 __all__ = [
     "DEFAULT_FEED_ITEMS",
     "EXCERPT_SEPARATOR",
+    "SEARCH_ENTRY_CHARS",
     "SEARCH_INDEX",
     "GeneratedPage",
     "SearchIndex",
@@ -46,6 +47,9 @@ DEFAULT_FEED_ITEMS = feeds_out.DEFAULT_LIMIT
 """How many items each of the site's feeds keeps by default, the most recent."""
 EXCERPT_SEPARATOR = excerpts.SEPARATOR
 """Where a post's excerpt ends, unless the blog says otherwise."""
+SEARCH_ENTRY_CHARS = DEFAULT_MAX_CHARS
+"""Length of a search entry's text above which it is cut (:class:`SearchIndex`)."""
+
 SEARCH_INDEX = Path("search") / "search_index.json"
 """Where Material's ``search`` plugin writes its index, relative to the site folder."""
 
@@ -321,7 +325,7 @@ class SearchIndex:
         site_dir: Path,
         *,
         exclude: tuple[str, ...] = (),
-        max_chars: int = DEFAULT_MAX_CHARS,
+        max_chars: int = SEARCH_ENTRY_CHARS,
     ) -> bool:
         """The index is written: complete it, beside the rest of the build. ``False``
         when the site has no index.
