@@ -69,6 +69,13 @@ def test_a_list_is_never_cut_inside() -> None:
     assert any(doc["text"].strip() == f"<ul>{items}</ul>" for doc in docs["docs"])
 
 
+def test_a_line_of_text_is_never_cut_after_an_inline_element() -> None:
+    # A table, as Material's index writes it: cells as text, their inline tags kept.
+    table = "Clé Rôle " + " ".join(f"<code>cle{n}</code> rôle {n}" for n in range(50))
+    text = f"<p>avant</p> {table} <p>après</p>"
+    assert top_level_blocks(text) == ["<p>avant</p>", f" {table} <p>après</p>"]
+
+
 def test_short_entries_are_kept_as_they_are() -> None:
     index = _index({"location": "p/", "title": "T", "text": "<p>court</p>"})
     assert split_long_entries(index)["docs"] == index["docs"]

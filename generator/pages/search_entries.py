@@ -88,10 +88,12 @@ def without_pages(index: Any, prefixes: Iterable[str]) -> dict[str, Any]:
 
 
 def top_level_blocks(text: str) -> list[str]:
-    """``text`` (the index's HTML) cut after each element that closes at depth 0.
+    """``text`` (the index's HTML) cut after each block element that closes at depth 0.
 
-    Text outside any element stays with the block it follows. Joining the blocks gives
-    ``text`` back.
+    An inline element (``<code>``, ``<a>``…) at depth 0 is part of a line of text, never
+    a block's end: Material's index keeps no table tags, so a table's cells are such
+    lines. Text outside any element goes with the block that follows it (or the last
+    one). Joining the blocks gives ``text`` back.
     """
     blocks: list[str] = []
     depth = 0
@@ -104,7 +106,7 @@ def top_level_blocks(text: str) -> list[str]:
             depth += 1
             continue
         depth = max(depth - 1, 0)
-        if depth == 0:
+        if depth == 0 and name not in _INLINE:
             blocks.append(text[start : match.end()])
             start = match.end()
     if start < len(text):
