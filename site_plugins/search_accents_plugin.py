@@ -1,10 +1,13 @@
-"""MkDocs plugin ``search_accents``: searching without accents finds accented words.
+"""MkDocs plugin ``search_accents``: readers' search index, where searching without accents
+finds accented words.
 
 Material's search index (``search/search_index.json``) gets, for each entry, the entry's
 accented words without their accents (:mod:`generator.pages.search_accents` says why Material
-cannot do it itself). The hook only reads the file Material's ``search`` plugin wrote,
-calls the generator, and writes it back, in a child process while the other post-build
-hooks run; it waits for it after them.
+cannot do it itself); the pages of ``exclude`` (the code reference) are left out, and
+entries longer than ``max_entry_chars`` are cut (:mod:`generator.pages.search_entries`).
+The hook only reads the file Material's ``search`` plugin wrote, calls the generator, and
+writes it back, in a child process while the other post-build hooks run; it waits for it
+after them.
 """
 
 from __future__ import annotations
@@ -32,6 +35,11 @@ class SearchAccentsConfig(base.Config):
 
     enabled = c.Type(bool, default=True)
     """Add the accent-free words to the search index."""
+    exclude = c.ListOfItems(c.Type(str), default=[])
+    """Locations (relative to the site root, ``reference/``) whose pages readers' search
+    leaves out."""
+    max_entry_chars = c.Type(int, default=site.SEARCH_ENTRY_CHARS)
+    """Length of an entry's text above which it is cut into entries of that size."""
 
 
 class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
@@ -54,7 +62,12 @@ class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
     # post-build hooks, and waited for last.
     @event_priority(-50)
     def _start(self, /, *, config: MkDocsConfig, **kwargs: Any) -> None:
-        if self.config.enabled and not self.index.start(Path(config.site_dir)):
+        started = self.config.enabled and self.index.start(
+            Path(config.site_dir),
+            exclude=tuple(self.config.exclude),
+            max_chars=self.config.max_entry_chars,
+        )
+        if self.config.enabled and not started:
             log.info("pas d'index de recherche (%s) : plugin search absent ou désactivé", INDEX)
 
     @event_priority(-200)

@@ -320,6 +320,31 @@ class Visit:
         assert not_images == [], f"requêtes vers d'autres hôtes que le site : {not_images}"
 
 
+def search(page: Page, query: str) -> list[str]:
+    """Type ``query`` in the search box; the paths of the result links."""
+    box = page.locator("input.md-search__input")
+    toggle = page.locator('label.md-header__button[for="__search"]')
+    if toggle.is_visible():
+        # A narrow window shows a search button in the header, the box behind it.
+        toggle.click()
+        box.wait_for(state="visible")
+        box.focus()
+    else:
+        box.click()
+    box.fill(query)
+    # Material reads the box on key-up (fill sends none): a key press, as a reader's last
+    # keystroke. A query typed before the search index is ready runs once it is.
+    box.press("End")
+    meta = page.locator(".md-search-result__meta")
+    page.wait_for_function(
+        "el => /trouvé/.test(el.textContent)", arg=meta.element_handle(), timeout=15_000
+    )
+    hrefs: list[str] = page.locator("a.md-search-result__link").evaluate_all(
+        "links => links.map(a => a.href)"
+    )
+    return [urllib.parse.urlsplit(href).path for href in hrefs]
+
+
 @contextmanager
 def visiting(browser: Browser, base: str) -> Iterator[Visit]:
     """A fresh browser context (no cache, no storage) and a :class:`Visit` of ``base``."""

@@ -15,13 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 
 from generator.content.loader import load_content
 from generator.models import Content
 from generator.themes import catalog
 
-from .browser import Visit, broken_images, chromium, screenshot, serving, visiting
+from .browser import Visit, broken_images, chromium, screenshot, search, serving, visiting
 from .conftest import build_site, copy_site
 
 
@@ -67,24 +67,6 @@ def test_home_page_shows_the_latest_issue(visit: Visit) -> None:
     visit.assert_clean("accueil-derniere-infolettre")
 
 
-def _search(page: Page, query: str) -> list[str]:
-    """Type ``query`` in the search box; the paths of the result links."""
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.fill(query)
-    # Material reads the box on key-up (fill sends none): a key press, as a reader's last
-    # keystroke. A query typed before the search index is ready runs once it is.
-    box.press("End")
-    meta = page.locator(".md-search-result__meta")
-    page.wait_for_function(
-        "el => /trouvé/.test(el.textContent)", arg=meta.element_handle(), timeout=15_000
-    )
-    hrefs: list[str] = page.locator("a.md-search-result__link").evaluate_all(
-        "links => links.map(a => a.href)"
-    )
-    return [urllib.parse.urlsplit(href).path for href in hrefs]
-
-
 OPEN_SOURCE_AI = "veille/framablog/2024-10-31-l-ia-open-source-existe-t-elle-vraiment/"
 
 
@@ -109,7 +91,7 @@ def test_search_in_french_finds_an_article_by_a_word_of_its_body(
     if "’" in in_body:
         assert body.count(word) == body.count(in_body)
     visit.open("")
-    found = _search(visit.page, query)
+    found = search(visit.page, query)
     assert urllib.parse.urlsplit(urllib.parse.urljoin(visit.base, page)).path in found, found
     accents = "" if query.isascii() else "-accents"
     visit.assert_clean(f"recherche-{query}{accents}")

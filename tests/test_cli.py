@@ -54,3 +54,32 @@ def test_bad_content_exits_non_zero_naming_the_file(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "broken/index.md" in result.stderr and "date" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_top_level_help_is_in_french() -> None:
+    result = _run("--help")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("usage : python -m generator [-h] COMMANDE ...")
+    assert "affiche cette aide et quitte" in out and "commandes:" in out
+    assert "générateur de l'infolettre" in out
+    for english in ("usage:", "show this help", "positional arguments", "Command line"):
+        assert english not in out, english
+
+
+def test_argparse_errors_are_in_french() -> None:
+    missing = _run()
+    assert missing.returncode == 2
+    assert "erreur : arguments obligatoires manquants : COMMANDE" in missing.stderr
+    unknown = _run("tags", "--pas-une-option")
+    assert unknown.returncode == 2
+    assert "erreur : arguments non reconnus : --pas-une-option" in unknown.stderr
+    choice = _run("eval-tags", "--split", "x")
+    assert "argument --split : choix invalide : 'x' (au choix : 'dev', 'test', 'all')" in (
+        choice.stderr
+    )
+    number = _run("bench-tags", "--items", "dix")
+    assert "argument --items : valeur invalide (int) : 'dix'" in number.stderr
+    for result in (missing, unknown, choice, number):
+        assert result.stderr.startswith("usage : ")
+        assert "error:" not in result.stderr and "the following" not in result.stderr

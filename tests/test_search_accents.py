@@ -177,3 +177,28 @@ def test_a_dirty_build_keeps_every_page_in_the_search_index(tmp_path: Path) -> N
     assert "Édition nouvelle" in texts and "À propos de modèles" in texts
     assert "À propos de réseaux" not in texts
     assert all(FIELD in d for d in partial if "propos" in d["text"] or "Édition" in d["text"])
+
+
+def test_the_plugin_leaves_out_excluded_pages_and_cuts_long_ones(tmp_path: Path) -> None:
+    """``exclude`` and ``max_entry_chars`` of mkdocs.yml reach the index a build writes."""
+    docs = tmp_path / "docs"
+    (docs / "reference").mkdir(parents=True)
+    (docs / "index.md").write_text("# Accueil\n\nBienvenue.\n", encoding="utf-8")
+    (docs / "reference" / "index.md").write_text("# API\n\nfonction.\n", encoding="utf-8")
+    long_text = "\n\n".join(f"Paragraphe numéro {n} " + "mot " * 40 for n in range(20))
+    (docs / "article.md").write_text(f"# Article\n\n{long_text}\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Test\ntheme:\n  name: material\n  language: fr\n"
+        "plugins:\n  - search\n  - search_accents:\n      exclude: [reference/]\n"
+        "      max_entry_chars: 600\n",
+        encoding="utf-8",
+    )
+    site = build_site(tmp_path, strict=False)
+    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    locations = [doc["location"] for doc in index["docs"]]
+    assert (site / "reference" / "index.html").is_file()
+    assert not [loc for loc in locations if loc.startswith("reference/")]
+    pieces = [doc for doc in index["docs"] if doc["location"].startswith("article/")]
+    assert len(pieces) > 5 and all(len(doc["text"]) <= 600 for doc in pieces)
+    assert pieces[1]["location"].startswith("article/#:~:text=Paragraphe%20num%C3%A9ro%20")
+    assert any(FIELD in doc for doc in pieces)  # accents still folded in the pieces

@@ -16,6 +16,7 @@ from bench.tags import bench_tagging
 from generator.cli.benchmarks import add_commands as add_bench_commands
 from generator.cli.demos import add_commands as add_demo_commands
 from generator.cli.email_edition import add_commands as add_email_commands
+from generator.cli.french_argparse import install as french_argparse
 from generator.cli.importing import add_commands as add_import_commands
 from generator.cli.tagging import DEFAULT_CORPUS, evaluate_corpus
 from generator.cli.tagging import add_commands as add_tagging_commands
@@ -30,10 +31,20 @@ from generator.themes.evaluation import parse_gold, predict, score, split_of, ta
 from generator.themes.taxonomy import REQUIRED_TAGS
 from generator.veille.ingest import FeedResult, ingest_feeds
 
+DESCRIPTION = (
+    "Le générateur de l'infolettre : pages, veille, thèmes, démonstrations et édition par "
+    "courriel. « python -m generator COMMANDE --help » détaille une commande."
+)
+"""What ``python -m generator --help`` says first."""
+
 
 def _content_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--content", type=Path, default=Path("content"), help="dossier du contenu (content/)"
+        "--content",
+        type=Path,
+        default=Path("content"),
+        metavar="DOSSIER",
+        help="dossier du contenu (content/)",
     )
 
 
@@ -227,12 +238,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    french_argparse()
+    parser = argparse.ArgumentParser(prog="python -m generator", description=DESCRIPTION)
+    sub = parser.add_subparsers(
+        dest="command", required=True, title="commandes", metavar="COMMANDE"
+    )
 
     build = sub.add_parser("build", help="écrit les pages normalisées dans un dossier")
     _content_arg(build)
-    build.add_argument("--out", type=Path, required=True, help="dossier de sortie")
+    build.add_argument(
+        "--out", type=Path, required=True, metavar="DOSSIER", help="dossier de sortie"
+    )
     build.add_argument(
         "--drafts", action="store_true", help="inclut brouillons et billets datés du futur"
     )
@@ -264,6 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     evaluate.add_argument(
         "gold",
         type=Path,
+        metavar="CORPUS",
         nargs="?",
         default=DEFAULT_CORPUS,
         help="dossier du corpus étiqueté (sources dev/ et test/, par défaut "
@@ -285,12 +302,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     bench = sub.add_parser("bench-tags", help="mesure le débit de l'étiquetage")
     _content_arg(bench)
-    bench.add_argument("--items", type=int, default=5000, help="nombre d'articles")
     bench.add_argument(
-        "--size", type=int, default=10000, help="caractères du texte des articles synthétiques"
+        "--items", type=int, default=5000, metavar="NOMBRE", help="nombre d'articles"
     )
     bench.add_argument(
-        "--processes", type=int, help="processus (par défaut : les cœurs de la machine)"
+        "--size",
+        type=int,
+        default=10000,
+        metavar="NOMBRE",
+        help="caractères du texte des articles synthétiques",
+    )
+    bench.add_argument(
+        "--processes",
+        type=int,
+        metavar="NOMBRE",
+        help="processus (par défaut : les cœurs de la machine)",
     )
     bench.set_defaults(func=cmd_bench_tags)
 
@@ -299,7 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ingest.add_argument(
         "--offline", action="store_true", help="lit les instantanés locaux au lieu du réseau"
     )
-    ingest.add_argument("--feed", help="un seul flux, par son id")
+    ingest.add_argument("--feed", metavar="ID", help="un seul flux, par son id")
     ingest.set_defaults(func=cmd_ingest)
 
     add_import_commands(sub)  # import-dump, import-email, opml-export, opml-import

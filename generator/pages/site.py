@@ -26,12 +26,14 @@ from generator.pages import excerpts, feeds_out, plain_text, raw_html
 from generator.pages.build_cache import PAGES_DIR, SitePages, site_pages
 from generator.pages.links import UrlStyle
 from generator.pages.search_accents import add_accent_free_field, merge_rebuilt
+from generator.pages.search_entries import DEFAULT_MAX_CHARS, split_long_entries, without_pages
 from generator.parallel import Background
 from generator.themes import catalog
 
 __all__ = [
     "DEFAULT_FEED_ITEMS",
     "EXCERPT_SEPARATOR",
+    "SEARCH_ENTRY_CHARS",
     "SEARCH_INDEX",
     "GeneratedPage",
     "SearchIndex",
@@ -45,6 +47,9 @@ DEFAULT_FEED_ITEMS = feeds_out.DEFAULT_LIMIT
 """How many items each of the site's feeds keeps by default, the most recent."""
 EXCERPT_SEPARATOR = excerpts.SEPARATOR
 """Where a post's excerpt ends, unless the blog says otherwise."""
+SEARCH_ENTRY_CHARS = DEFAULT_MAX_CHARS
+"""Length of a search entry's text above which it is cut (:class:`SearchIndex`)."""
+
 SEARCH_INDEX = Path("search") / "search_index.json"
 """Where Material's ``search`` plugin writes its index, relative to the site folder."""
 
@@ -293,7 +298,9 @@ class SiteBuild:
 
 
 class SearchIndex:
-    """Material's search index completed with accent-free words
+    """Material's search index for readers: without the pages they do not search (the
+    code reference), long entries cut to a readable size
+    (:mod:`generator.pages.search_entries`), completed with accent-free words
     (:mod:`generator.pages.search_accents`), and kept whole by a partial build.
 
     Args:
@@ -313,14 +320,29 @@ class SearchIndex:
         if self.dirty and path.is_file():
             self._previous = _read_index(path)
 
-    def start(self, site_dir: Path) -> bool:
+    def start(
+        self,
+        site_dir: Path,
+        *,
+        exclude: tuple[str, ...] = (),
+        max_chars: int = SEARCH_ENTRY_CHARS,
+    ) -> bool:
         """The index is written: complete it, beside the rest of the build. ``False``
-        when the site has no index."""
+        when the site has no index.
+
+        Args:
+            site_dir: The built site.
+            exclude: Locations (``reference/``) whose pages are left out of the index.
+            max_chars: Length of an entry's text above which it is cut.
+        """
         path = site_dir / SEARCH_INDEX
         previous, self._previous = self._previous, None
         if not path.is_file():
             return False
-        self._job = Background(lambda: _fold_index(path, previous), piece="accents")
+        self._job = Background(
+            lambda: _fold_index(path, previous, exclude=exclude, max_chars=max_chars),
+            piece="accents",
+        )
         return True
 
     def finish(self) -> None:
@@ -347,11 +369,14 @@ def _read_index(path: Path) -> Any:
         raise GeneratorError(f"{path} : index de recherche illisible : {err}") from err
 
 
-def _fold_index(path: Path, previous: Mapping[str, Any] | None) -> None:
-    """Add the accent-free words to the index at ``path``, in place; after a partial
-    build, ``previous`` gives the pages not rendered again."""
+def _fold_index(
+    path: Path, previous: Mapping[str, Any] | None, *, exclude: tuple[str, ...], max_chars: int
+) -> None:
+    """Complete the index at ``path`` for readers, in place (:class:`SearchIndex`); after
+    a partial build, ``previous`` gives the pages not rendered again."""
     try:
-        folded = add_accent_free_field(_read_index(path))
+        readers = without_pages(_read_index(path), exclude)
+        folded = add_accent_free_field(split_long_entries(readers, max_chars))
         if previous is not None:
             folded = merge_rebuilt(previous, folded)
     except ValueError as err:
