@@ -32,6 +32,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     to ``content/``)."""
     project = copy_small_site(tmp_path_factory.mktemp("wowchemy") / "project", with_content=False)
     shutil.copytree(CORPUS, project / "content")
+    # An author folder without a profile (git keeps no empty folder: made here).
+    (project / "content" / "authors" / "carla").mkdir(exist_ok=True)
     # The vocabulary of the themes: the project's own.
     shutil.copy(ROOT / "content" / "taxonomy.yml", project / "content" / "taxonomy.yml")
     config = project / "mkdocs.yml"

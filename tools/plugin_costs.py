@@ -44,7 +44,9 @@ def variant(text: str, setting: str) -> str:
             "      feed_items: 50\n", "      feed_items: 50\n      feeds: false\n"
         )
     else:
-        changed = text.replace(f"\n  - {setting.removeprefix('no-')}\n", "\n")
+        # The plugin's line, and its options' lines (indented deeper) if it has any.
+        name = re.escape(setting.removeprefix("no-"))
+        changed = re.sub(rf"\n  - {name}:?\n(?:      .*\n)*", "\n", text)
     if changed == text:
         raise ValueError(f"{setting} : plugin introuvable dans mkdocs.yml")
     return changed
