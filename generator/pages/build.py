@@ -1,4 +1,5 @@
-"""Turn content into the normalized Markdown pages the renderer publishes. Pure.
+"""Turn content into the normalized Markdown pages the renderer publishes. Pure, apart
+from reading the files a post includes and listing ``content/static/``.
 
 Infolettres become Material blog posts; each feed item, knowledge-base page and tag
 gets a page; index pages list them. Only the section index pages sit in the navigation:
@@ -13,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -23,6 +25,7 @@ from generator.content.yaml_dump import dump_front_matter
 from generator.models import Content, FeedConfig, FeedItem, Kind, OutPage, Post, Taxonomy
 from generator.pages import excerpts, feeds_out, raw_html
 from generator.pages.links import UrlStyle, missing_targets, page_link
+from generator.pages.summary import summary_html, summary_text
 from generator.parallel import map_forked
 from generator.themes import catalog
 from generator.themes.catalog import Entry, TagIndex
@@ -32,6 +35,10 @@ _HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.IGNO
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|!])")
 _FENCE = re.compile(r"^(```|~~~)")
 _HEADING = re.compile(r"^(#{1,5})(\s)")
+
+
+STATIC_DIR = "static"
+"""Hugo's static folder, under ``content/``: published as it is at the site's root."""
 
 
 def md(text: str) -> str:
@@ -62,6 +69,7 @@ _ENV = Environment(
     trim_blocks=False,
 )
 _ENV.filters["md"] = md
+_ENV.filters["summary"] = summary_html
 _ENV.filters["md_cell"] = md  # `md` escapes `|` too, so it is safe in table cells
 _ENV.filters["french_date"] = format_french
 # Kept out of Markdown (generator/pages/raw_html.py): an item's HTML, and the generator's own.
@@ -275,11 +283,36 @@ def _pager(posts: tuple[Post, ...], index: int, page: str) -> str:
 
 
 @lru_cache(maxsize=2048)
-def _converted(text: str) -> tuple[str, tuple[ShortcodeWarning, ...]]:
+def _converted(text: str, source: Path, site_root: str) -> tuple[str, tuple[ShortcodeWarning, ...]]:
     """:func:`~generator.content.shortcodes.convert`, once per text in a process: each
-    ``mkdocs serve`` rebuild converts again only the posts that changed."""
-    body, warnings = convert(text)
+    ``mkdocs serve`` rebuild converts again only the posts that changed (a change to a
+    file a post includes shows after a restart)."""
+    body, warnings = convert(text, source=source, site_root=site_root)
     return body, tuple(warnings)
+
+
+def _published_asset(name: str) -> bool:
+    """Whether a file beside a post is published: not a Quarto partial (``_encart.md``,
+    for ``{{< include >}}``) nor Markdown, which MkDocs would read as a blog post."""
+    return not name.startswith("_") and not name.endswith((".md", ".qmd"))
+
+
+def _site_root(page: str) -> str:
+    """The docs root relative to ``page``'s folder: ``../../../`` for ``a/b/c/index.md``."""
+    return "../" * page.count("/")
+
+
+def static_files(root: Path) -> list[OutPage]:
+    """The files of Hugo's ``static/`` folder (``content/static/``), published as they
+    are at the site's root: ``content/static/uploads/x.pdf`` is ``/uploads/x.pdf``."""
+    folder = root / STATIC_DIR
+    if not folder.is_dir():
+        return []
+    return [
+        OutPage(path=path.relative_to(folder).as_posix(), source=path, in_nav=False)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.name.startswith(".")
+    ]
 
 
 def _post_page(
@@ -292,7 +325,7 @@ def _post_page(
 ) -> None:
     post = posts[index]
     page = catalog.post_page(post.slug)
-    body, warnings = _converted(link_siblings(post.body, slugs))
+    body, warnings = _converted(link_siblings(post.body, slugs), post.path, _site_root(page))
     for warning in warnings:
         out.warnings.append(f"{post.path}:{post.body_line + warning.line - 1}: {warning.message}")
     for line, src in missing_images(post.body, {a.name for a in post.assets}):
@@ -311,7 +344,9 @@ def _post_page(
     vocabulary = tags.tags_of(post.item_id)
     meta: dict[str, Any] = {
         "title": post.title,
-        "description": catalog.page_description(Kind.INFOLETTRE, post.summary, post.title),
+        "description": catalog.page_description(
+            Kind.INFOLETTRE, summary_text(post.summary), post.title
+        ),
         # In Paris time: Material shows (and files in its archive) the day of the value.
         "date": {
             "created": paris_time(post.date),
@@ -338,13 +373,15 @@ def _post_page(
         cover = f"![{md(post.cover_caption)}]({post.cover}){{ .infolettre-cover }}\n\n"
         if post.cover_caption:
             cover += f"<small>{md(post.cover_caption)}</small>\n\n"
-    summary = f"{md(post.summary)}\n\n" if post.summary else ""
+    summary = f"<p>{summary_html(post.summary)}</p>\n\n" if post.summary else ""
     text = (
         f"# {md(post.title)}\n\n{lead}{cover}{summary}{excerpts.SEPARATOR}\n\n"
         f"{demote_headings(body).strip()}\n{_pager(posts, index, page)}"
     )
     out.pages.append(OutPage(path=page, text=front_matter(meta, text), in_nav=False))
     for asset in post.assets:
+        if not _published_asset(asset.name):
+            continue
         out.pages.append(
             OutPage(
                 path=f"{catalog.POSTS_URI}/{post.slug}/{asset.name}",
@@ -588,5 +625,11 @@ def generate(
             ),
         )
     )
+    published = {page.path for page in out.pages}
+    for file in static_files(content.root):
+        if file.path in published:
+            out.warnings.append(f"{file.source} : masqué par une page du site du même chemin")
+        else:
+            out.pages.append(file)
     out.warnings.extend(missing_targets(out.links, {page.path for page in out.pages}))
     return out
