@@ -16,16 +16,19 @@ escaped form ``{{</* name */>}}`` is shown as text (``{{< name >}}``).
 
 Supported shortcodes (see :data:`RENDERERS`): ``callout``/``alert`` (admonitions),
 ``spoiler`` (``???`` block), ``figure`` (``<figure markdown="span">`` with an image and a
-``<figcaption>``), ``staticref`` (a Markdown link, path kept as given), ``video``
-(``<video>``, http(s) or relative source), ``youtube``, ``gist``, ``tweet``/``x`` (plain
+``<figcaption>``), ``staticref`` (a Markdown link to a file of the site's root, where
+Hugo's ``static/`` is published: ``site_root`` of :func:`convert`), ``video`` (``<video>``,
+http(s) or relative source), ``youtube``, ``gist``, ``tweet``/``x`` (plain
 links, no embed nor script), ``abbr`` (``<abbr title>``), ``icon`` (a Material emoji
-shortcode such as ``:fontawesome-solid-download:``), ``ref``/``relref`` and ``cite``.
+shortcode such as ``:fontawesome-solid-download:``), ``ref``/``relref`` and ``cite``;
+Quarto's ``var`` (a value of ``_variables.yml``) and ``fa`` (a Font Awesome icon that
+Material ships, else a warning).
 ``ref`` and ``relref`` write the path they are given, unchanged and without ``.md``
 added: Hugo resolves it to a page URL that we cannot know here, and MkDocs' link
 validation reports the ones that do not resolve.
 
-Quarto fenced divs (``::: {.callout-note}`` … ``:::``) become admonitions as well; see
-:func:`convert_quarto_callouts`.
+Quarto fenced divs (``::: {.callout-note}`` … ``:::``) become admonitions as well, and
+``.columns``/``.column`` divs a Material grid; see :func:`convert_quarto_callouts`.
 
 Fenced code blocks (```` ``` ```` or ``~~~``, closed, at any indentation) are never
 touched: a shortcode or a ``:::`` line inside one stays literal. Everywhere else no
@@ -532,7 +535,9 @@ def convert_quarto_callouts(text: str) -> tuple[str, list[ShortcodeWarning]]:
     warning, caution (→ ``warning``) and important (→ ``danger``) are understood, with the
     aliases of :data:`ADMONITION_KINDS`. The title comes from the ``title`` attribute or
     else from a heading on the callout's first line; ``collapse="true"`` gives a closed
-    ``???`` block and ``collapse="false"`` an open ``???+`` one. Other divs lose their
+    ``???`` block and ``collapse="false"`` an open ``???+`` one. ``.columns`` holding
+    ``.column`` divs becomes ``<div class="grid" markdown>`` holding ``<div
+    class="column" markdown>`` (side by side on a wide screen). Other divs lose their
     fences and keep their content, with a warning. Fenced code blocks are left alone.
 
     Args:
@@ -611,9 +616,9 @@ def _staticref(node: _Node, inner: str, state: _State) -> str:
     if not path or not _is_safe_url(path, _LINK_SCHEMES):
         node.problems.append(f"staticref sans chemin utilisable (« {path} ») : texte gardé")
         return text
-    if not _URL_SCHEME.match(path) and not path.startswith(("/", "#")):
+    if not _URL_SCHEME.match(path) and not path.startswith(("//", "#")):
         # Hugo resolves the path from the site's root (its static/ folder).
-        path = state.site_root + path
+        path = state.site_root + path.lstrip("/")
     newtab = "newtab" in node.args[1:] or _is_true(node.kwargs.get("newtab"))
     attributes = '{ target="_blank" rel="noopener" }' if newtab else ""
     return f"[{text}]({_link_target(path)}){attributes}"
