@@ -57,7 +57,7 @@ def test_line_count_is_kept() -> None:
 
 def test_observable_iframe_becomes_a_link_to_the_notebook() -> None:
     text = (
-        "Avant\n\n<iframe width=\"100%\"\n  src=\"https://observablehq.com/embed/@a/b?cells=c\">"
+        'Avant\n\n<iframe width="100%"\n  src="https://observablehq.com/embed/@a/b?cells=c">'
         "</iframe>\n\nAprès {{< unknown >}}\n"
     )
     replaced, warnings = replace_embeds(text)

@@ -108,7 +108,7 @@ def test_fa_maps_to_material_icons_or_warns() -> None:
 
 def test_columns_keep_their_content_side_by_side() -> None:
     text = (
-        ":::: {.columns}\n::: {.column width=\"40%\"}\nGauche **a**\n:::\n"
+        ':::: {.columns}\n::: {.column width="40%"}\nGauche **a**\n:::\n'
         "::: {.column}\nDroite\n:::\n::::\n"
     )
     body, warnings = convert(text)
