@@ -125,3 +125,11 @@ def test_staticref_starts_from_the_site_root() -> None:
     body, _ = convert(text, site_root="../../../")
     assert body.startswith("[Le PDF](../../../uploads/x.pdf)")
     assert "(../../../a.pdf)" in body
+
+
+def test_staticref_to_a_file_beside_the_post_stays_relative(tmp_path: Path) -> None:
+    source = write(tmp_path, "index.md", "")
+    write(tmp_path, "rapport.pdf", "%PDF")
+    text = '{{< staticref "rapport.pdf" >}}R{{< /staticref >}} {{< staticref "uploads/x.pdf" >}}'
+    body, _ = convert(text, source=source, site_root="../../")
+    assert body == "[R](rapport.pdf) [uploads/x.pdf](../../uploads/x.pdf)"

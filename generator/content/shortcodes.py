@@ -211,6 +211,8 @@ class _State:
     """Quarto's ``_variables.yml``, None where the file has none."""
     site_root: str = ""
     """The site's root relative to the page (``../../``), for ``staticref``."""
+    folder: Path | None = None
+    """The folder of the file converted, where it is known."""
 
 
 Renderer = Callable[[_Node, str, _State], str]
@@ -616,8 +618,10 @@ def _staticref(node: _Node, inner: str, state: _State) -> str:
     if not path or not _is_safe_url(path, _LINK_SCHEMES):
         node.problems.append(f"staticref sans chemin utilisable (« {path} ») : texte gardé")
         return text
-    if not _URL_SCHEME.match(path) and not path.startswith(("//", "#")):
-        # Hugo resolves the path from the site's root (its static/ folder).
+    beside = state.folder is not None and (state.folder / path).is_file()
+    if not _URL_SCHEME.match(path) and not path.startswith(("//", "#")) and not beside:
+        # Hugo resolves the path from the site's root (its static/ folder); a file found
+        # beside the post (published with it) keeps its relative path.
         path = state.site_root + path.lstrip("/")
     newtab = "newtab" in node.args[1:] or _is_true(node.kwargs.get("newtab"))
     attributes = '{ target="_blank" rel="noopener" }' if newtab else ""
@@ -1014,7 +1018,7 @@ def convert(
         malformed delimiters, invalid arguments), sorted by their 1-based line in
         ``text``.
     """
-    state = _State(site_root=site_root)
+    state = _State(site_root=site_root, folder=None if source is None else source.parent)
     warnings: list[ShortcodeWarning] = []
     included = list(range(text.count("\n") + 1))
     if source is not None:
