@@ -185,3 +185,22 @@ def test_mkdocs_build_strict_fails_on_a_script_in_a_page(small_site_copy: Path) 
     result = run_mkdocs(project, "build", "--strict", "--quiet")
     assert result.returncode != 0
     assert f"connaissances/{KB_PAGE}/index.html: « fetch('/x') »" in result.stderr
+
+
+def test_formulas_render_with_the_site_katex_under_the_policy(
+    browser: Browser, served: tuple[str, Path]
+) -> None:
+    # The knowledge-base course writes its formulas in $…$ and $$…$$: KaTeX, served by the
+    # site, renders each of them in the browser, with no violation of the real _headers.
+    url, site = served
+    page = (site / "connaissances" / KB_PAGE / "index.html").read_text(encoding="utf-8")
+    formulas = page.count('class="arithmatex"')
+    assert formulas > 5
+    with visiting(browser, url) as visit:
+        visit.page.add_init_script(_LISTEN)
+        visit.open(f"connaissances/{KB_PAGE}/")
+        visit.settle()
+        rendered = visit.page.evaluate("document.querySelectorAll('.arithmatex .katex').length")
+        assert rendered == formulas
+        assert visit.page.evaluate("document.querySelectorAll('.katex-error').length") == 0
+        assert visit.page.evaluate("window.__violations") == []

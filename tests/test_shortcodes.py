@@ -129,7 +129,7 @@ STRUCTURE: dict[str, list[str]] = {
     ],
     "staticref": [
         '<a href="uploads/rapport.pdf">le rapport</a>',
-        '<a href="/files/cv%20final.pdf" rel="noopener" target="_blank">le CV</a>',
+        '<a href="files/cv%20final.pdf" rel="noopener" target="_blank">le CV</a>',
         '<a href="uploads/data.csv">uploads/data.csv</a>',
         "<p>lien refusé</p>",
     ],

@@ -16,16 +16,19 @@ escaped form ``{{</* name */>}}`` is shown as text (``{{< name >}}``).
 
 Supported shortcodes (see :data:`RENDERERS`): ``callout``/``alert`` (admonitions),
 ``spoiler`` (``???`` block), ``figure`` (``<figure markdown="span">`` with an image and a
-``<figcaption>``), ``staticref`` (a Markdown link, path kept as given), ``video``
-(``<video>``, http(s) or relative source), ``youtube``, ``gist``, ``tweet``/``x`` (plain
+``<figcaption>``), ``staticref`` (a Markdown link to a file of the site's root, where
+Hugo's ``static/`` is published: ``site_root`` of :func:`convert`), ``video`` (``<video>``,
+http(s) or relative source), ``youtube``, ``gist``, ``tweet``/``x`` (plain
 links, no embed nor script), ``abbr`` (``<abbr title>``), ``icon`` (a Material emoji
-shortcode such as ``:fontawesome-solid-download:``), ``ref``/``relref`` and ``cite``.
+shortcode such as ``:fontawesome-solid-download:``), ``ref``/``relref`` and ``cite``;
+Quarto's ``var`` (a value of ``_variables.yml``) and ``fa`` (a Font Awesome icon that
+Material ships, else a warning).
 ``ref`` and ``relref`` write the path they are given, unchanged and without ``.md``
 added: Hugo resolves it to a page URL that we cannot know here, and MkDocs' link
 validation reports the ones that do not resolve.
 
-Quarto fenced divs (``::: {.callout-note}`` … ``:::``) become admonitions as well; see
-:func:`convert_quarto_callouts`.
+Quarto fenced divs (``::: {.callout-note}`` … ``:::``) become admonitions as well, and
+``.columns``/``.column`` divs a Material grid; see :func:`convert_quarto_callouts`.
 
 Fenced code blocks (```` ``` ```` or ``~~~``, closed, at any indentation) are never
 touched: a shortcode or a ``:::`` line inside one stays literal. Everywhere else no
@@ -41,8 +44,13 @@ from __future__ import annotations
 import html
 import re
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from generator.content import html_blocks, quarto
 
 _MAX_DEPTH = 100
 """Deepest nesting of shortcodes or Quarto divs; deeper openers are left unpaired."""
@@ -199,6 +207,12 @@ class _State:
     """What renderers share during one conversion."""
 
     figures: int = 0
+    variables: Mapping[str, Any] | None = None
+    """Quarto's ``_variables.yml``, None where the file has none."""
+    site_root: str = ""
+    """The site's root relative to the page (``../../``), for ``staticref``."""
+    folder: Path | None = None
+    """The folder of the file converted, where it is known."""
 
 
 Renderer = Callable[[_Node, str, _State], str]
@@ -449,6 +463,14 @@ def _quarto_pass(lines: list[str]) -> tuple[list[str], list[int], list[Shortcode
         emit(start + 1, end, body, body_origin)
         while body and not body[-1].strip():
             del body[-1], body_origin[-1]
+        if kind is None and ("columns" in classes or "column" in classes):
+            # Quarto's side-by-side columns: Material's grid (one column on a phone).
+            css = "grid" if "columns" in classes else "column"
+            out.extend(
+                ["", f'{indent}<div class="{css}" markdown>', "", *body, "", f"{indent}</div>", ""]
+            )
+            origin.extend([start, start, start, *body_origin, end, end, end])
+            return
         if kind is None:
             label = " ".join("." + cls for cls in classes) or "{}"
             warnings.append(
@@ -515,7 +537,9 @@ def convert_quarto_callouts(text: str) -> tuple[str, list[ShortcodeWarning]]:
     warning, caution (→ ``warning``) and important (→ ``danger``) are understood, with the
     aliases of :data:`ADMONITION_KINDS`. The title comes from the ``title`` attribute or
     else from a heading on the callout's first line; ``collapse="true"`` gives a closed
-    ``???`` block and ``collapse="false"`` an open ``???+`` one. Other divs lose their
+    ``???`` block and ``collapse="false"`` an open ``???+`` one. ``.columns`` holding
+    ``.column`` divs becomes ``<div class="grid" markdown>`` holding ``<div
+    class="column" markdown>`` (side by side on a wide screen). Other divs lose their
     fences and keep their content, with a warning. Fenced code blocks are left alone.
 
     Args:
@@ -594,6 +618,11 @@ def _staticref(node: _Node, inner: str, state: _State) -> str:
     if not path or not _is_safe_url(path, _LINK_SCHEMES):
         node.problems.append(f"staticref sans chemin utilisable (« {path} ») : texte gardé")
         return text
+    beside = state.folder is not None and (state.folder / path).is_file()
+    if not _URL_SCHEME.match(path) and not path.startswith(("//", "#")) and not beside:
+        # Hugo resolves the path from the site's root (its static/ folder); a file found
+        # beside the post (published with it) keeps its relative path.
+        path = state.site_root + path.lstrip("/")
     newtab = "newtab" in node.args[1:] or _is_true(node.kwargs.get("newtab"))
     attributes = '{ target="_blank" rel="noopener" }' if newtab else ""
     return f"[{text}]({_link_target(path)}){attributes}"
@@ -645,6 +674,41 @@ def _icon(node: _Node, inner: str, state: _State) -> str:
     if pack == "ai" and name.replace("-", "") in _ACADEMICONS_SIMPLE:
         return f":simple-{name.replace('-', '')}:"
     return f":material-{name}:"
+
+
+def _var(node: _Node, inner: str, state: _State) -> str:
+    name = _first(node, "name")
+    if state.variables is None:
+        node.problems.append(f"variable Quarto « {name} » sans fichier _variables.yml : omise")
+        return ""
+    value = quarto.lookup(state.variables, name)
+    if value is None:
+        node.problems.append(f"variable Quarto « {name} » absente de _variables.yml : omise")
+        return ""
+    return _escape_text(value)
+
+
+_FA_STYLES = {"solid": "solid", "fas": "solid", "brands": "brands", "fab": "brands"}
+_FA_STYLES |= {"regular": "regular", "far": "regular"}
+
+
+@cache
+def _material_icons() -> Path:
+    import material
+
+    return Path(material.__file__).parent / "templates" / ".icons" / "fontawesome"
+
+
+def _fa(node: _Node, inner: str, state: _State) -> str:
+    words = [word.lower() for word in node.args]
+    styles = [_FA_STYLES[words[0]]] if len(words) > 1 and words[0] in _FA_STYLES else []
+    raw = words[-1] if words else ""
+    name = re.sub(r"[^a-z0-9-]+", "-", raw.removeprefix("fa-")).strip("-")
+    for style in styles or ["solid", "brands", "regular"]:
+        if name and (_material_icons() / style / f"{name}.svg").is_file():
+            return f":fontawesome-{style}-{name}:"
+    node.problems.append(f"icône Font Awesome « {raw} » absente des icônes de Material : omise")
+    return ""
 
 
 def _ref(node: _Node, inner: str, state: _State) -> str:
@@ -701,6 +765,8 @@ RENDERERS: dict[str, Renderer] = {
     "gist": _gist,
     "tweet": _tweet,
     "x": _tweet,
+    "var": _var,
+    "fa": _fa,
 }
 """Renderers by shortcode name: ``(node, inner Markdown, state) -> Markdown``."""
 
@@ -725,10 +791,10 @@ PASSED_THROUGH = frozenset({"demo"})
 class _HugoPass:
     """Tokenizes, builds the shortcode tree and renders it, for one text."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, state: _State) -> None:
         self.text = text
         self.warnings: list[ShortcodeWarning] = []
-        self.state = _State()
+        self.state = state
         self._newlines = [index for index, char in enumerate(text) if char == "\n"]
         # Tags of PASSED_THROUGH shortcodes, put back by convert() after all escaping.
         self.kept: list[str] = []
@@ -928,27 +994,59 @@ def _resolve_escapes(text: str) -> str:
     return _ESCAPED_CHAR.sub(lambda found: f"&#{found[1]};", text)
 
 
-def convert(text: str) -> tuple[str, list[ShortcodeWarning]]:
+def convert(
+    text: str, *, source: Path | None = None, site_root: str = ""
+) -> tuple[str, list[ShortcodeWarning]]:
     """Replace every shortcode and Quarto callout in ``text``.
 
-    Quarto callouts are converted first (see :func:`convert_quarto_callouts`), then Hugo
-    shortcodes; a block shortcode (callout, figure…) indented inside a callout or a list
-    keeps that indentation. Fenced code blocks are left as they are.
+    With ``source``, Quarto's ``{{< include >}}`` lines are expanded first and
+    ``{{< var >}}`` reads the project's ``_variables.yml`` (:mod:`generator.content.quarto`).
+    HTML blocks get ``markdown="1"`` where Hugo renders their content as Markdown and
+    third-party embeds become links (:mod:`generator.content.html_blocks`). Quarto
+    callouts and columns are converted next (see :func:`convert_quarto_callouts`), then
+    Hugo shortcodes; a block shortcode (callout, figure…) indented inside a callout or a
+    list keeps that indentation. Fenced code blocks are left as they are.
 
     Args:
         text: Markdown with Hugo shortcodes.
+        source: The file ``text`` comes from, for includes and variables.
+        site_root: The site's root relative to the page (``../../``): ``staticref``
+            paths start from it.
 
     Returns:
         The converted Markdown and the warnings (unknown shortcodes, stray closers,
         malformed delimiters, invalid arguments), sorted by their 1-based line in
         ``text``.
     """
+    state = _State(site_root=site_root, folder=None if source is None else source.parent)
+    warnings: list[ShortcodeWarning] = []
+    included = list(range(text.count("\n") + 1))
+    if source is not None:
+        text, included, found = quarto.expand_includes(text, source)
+        warnings.extend(
+            ShortcodeWarning(line=w.line, name="include", message=w.message) for w in found
+        )
+        variables_file = quarto.find_variables(source)
+        if variables_file is not None:
+            try:
+                state.variables = quarto.load_variables(variables_file)
+            except ValueError as error:
+                warnings.append(ShortcodeWarning(line=1, name="var", message=str(error)))
     masked, saved = _mask_fences(_clean_controls(text))
-    lines, origin, warnings = _quarto_pass(masked.split("\n"))
-    hugo = _HugoPass("\n".join(lines))
+    masked, embeds = html_blocks.replace_embeds(html_blocks.mark_markdown_blocks(masked))
+    warnings.extend(
+        ShortcodeWarning(line=included[w.line - 1] + 1, name="embed", message=w.message)
+        for w in embeds
+    )
+    lines, origin, quarto_warnings = _quarto_pass(masked.split("\n"))
+    warnings.extend(
+        ShortcodeWarning(line=included[w.line - 1] + 1, name=w.name, message=w.message)
+        for w in quarto_warnings
+    )
+    hugo = _HugoPass("\n".join(lines), state)
     body = hugo.render(hugo.tree())
     for warning in hugo.warnings:
-        source_line = origin[warning.line - 1] + 1
+        source_line = included[origin[warning.line - 1]] + 1
         warnings.append(
             ShortcodeWarning(line=source_line, name=warning.name, message=warning.message)
         )

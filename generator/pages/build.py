@@ -1,4 +1,5 @@
-"""Turn content into the normalized Markdown pages the renderer publishes. Pure.
+"""Turn content into the normalized Markdown pages the renderer publishes. Pure, apart
+from reading the files a post includes and listing ``content/static/``.
 
 Infolettres become Material blog posts; each feed item, knowledge-base page and tag
 gets a page; index pages list them. Only the section index pages sit in the navigation:
@@ -13,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -24,6 +26,7 @@ from generator.content.yaml_dump import dump_front_matter
 from generator.models import Content, FeedConfig, FeedItem, Kind, OutPage, Post, Taxonomy
 from generator.pages import excerpts, feeds_out, raw_html
 from generator.pages.links import UrlStyle, missing_targets, page_link
+from generator.pages.summary import summary_html, summary_text
 from generator.parallel import map_forked
 from generator.themes import catalog
 from generator.themes.catalog import Entry, TagIndex
@@ -33,6 +36,10 @@ _HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.IGNO
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|!])")
 _FENCE = re.compile(r"^(```|~~~)")
 _HEADING = re.compile(r"^(#{1,5})(\s)")
+
+
+STATIC_DIR = "static"
+"""Hugo's static folder, under ``content/``: published as it is at the site's root."""
 
 
 def md(text: str) -> str:
@@ -63,6 +70,7 @@ _ENV = Environment(
     trim_blocks=False,
 )
 _ENV.filters["md"] = md
+_ENV.filters["summary"] = summary_html
 _ENV.filters["md_cell"] = md  # `md` escapes `|` too, so it is safe in table cells
 _ENV.filters["french_date"] = format_french
 # Kept out of Markdown (generator/pages/raw_html.py): an item's HTML, and the generator's own.
@@ -276,11 +284,36 @@ def _pager(posts: tuple[Post, ...], index: int, page: str) -> str:
 
 
 @lru_cache(maxsize=2048)
-def _converted(text: str) -> tuple[str, tuple[ShortcodeWarning, ...]]:
+def _converted(text: str, source: Path, site_root: str) -> tuple[str, tuple[ShortcodeWarning, ...]]:
     """:func:`~generator.content.shortcodes.convert`, once per text in a process: each
-    ``mkdocs serve`` rebuild converts again only the posts that changed."""
-    body, warnings = convert(text)
+    ``mkdocs serve`` rebuild converts again only the posts that changed (a change to a
+    file a post includes shows after a restart)."""
+    body, warnings = convert(text, source=source, site_root=site_root)
     return body, tuple(warnings)
+
+
+def _published_asset(name: str) -> bool:
+    """Whether a file beside a post is published: not a Quarto partial (``_encart.md``,
+    for ``{{< include >}}``) nor Markdown, which MkDocs would read as a blog post."""
+    return not name.startswith("_") and not name.endswith((".md", ".qmd"))
+
+
+def _site_root(page: str) -> str:
+    """The docs root relative to ``page``'s folder: ``../../../`` for ``a/b/c/index.md``."""
+    return "../" * page.count("/")
+
+
+def static_files(root: Path) -> list[OutPage]:
+    """The files of Hugo's ``static/`` folder (``content/static/``), published as they
+    are at the site's root: ``content/static/uploads/x.pdf`` is ``/uploads/x.pdf``."""
+    folder = root / STATIC_DIR
+    if not folder.is_dir():
+        return []
+    return [
+        OutPage(path=path.relative_to(folder).as_posix(), source=path, in_nav=False)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.name.startswith(".")
+    ]
 
 
 def _post_page(
@@ -293,7 +326,7 @@ def _post_page(
 ) -> None:
     post = posts[index]
     page = catalog.post_page(post.slug)
-    body, warnings = _converted(link_siblings(post.body, slugs))
+    body, warnings = _converted(link_siblings(post.body, slugs), post.path, _site_root(page))
     for warning in warnings:
         out.warnings.append(f"{post.path}:{post.body_line + warning.line - 1}: {warning.message}")
     for line, src in missing_images(post.body, {a.name for a in post.assets}):
@@ -305,7 +338,9 @@ def _post_page(
     vocabulary = tags.tags_of(post.item_id)
     meta: dict[str, Any] = {
         "title": post.title,
-        "description": catalog.page_description(Kind.INFOLETTRE, post.summary, post.title),
+        "description": catalog.page_description(
+            Kind.INFOLETTRE, summary_text(post.summary), post.title
+        ),
         # In Paris time: Material shows (and files in its archive) the day of the value.
         "date": {
             "created": paris_time(post.date),
@@ -327,13 +362,15 @@ def _post_page(
     if post.featured:
         meta["featured"] = True
     lead = _lead(post, byline)
-    summary = f"{md(post.summary)}\n\n" if post.summary else ""
+    summary = f"<p>{summary_html(post.summary)}</p>\n\n" if post.summary else ""
     text = (
         f"# {md(post.title)}\n\n{lead}{summary}{excerpts.SEPARATOR}\n\n"
         f"{demote_headings(body).strip()}\n{_pager(posts, index, page)}"
     )
     out.pages.append(OutPage(path=page, text=front_matter(meta, text), in_nav=False))
     for asset in post.assets:
+        if not _published_asset(asset.name):
+            continue
         out.pages.append(
             OutPage(
                 path=f"{catalog.POSTS_URI}/{post.slug}/{asset.name}",
@@ -406,7 +443,7 @@ def _article_page(
     newsletter issue, so a page of its own listing (``billets/``, ``evenements/``)."""
     page = catalog.article_page(post)
     kind = catalog.article_kind(post)
-    body, warnings = _converted(link_siblings(post.body, slugs))
+    body, warnings = _converted(link_siblings(post.body, slugs), post.path, _site_root(page))
     for warning in warnings:
         out.warnings.append(f"{post.path}:{post.body_line + warning.line - 1}: {warning.message}")
     for line, src in missing_images(post.body, {a.name for a in post.assets}):
@@ -417,7 +454,7 @@ def _article_page(
     _, byline = _authors(content, post, out, blog=False)
     meta: dict[str, Any] = {
         "title": post.title,
-        "description": catalog.page_description(kind, post.summary, post.title),
+        "description": catalog.page_description(kind, summary_text(post.summary), post.title),
         "date": paris_day(post.date).isoformat(),
         "tags": catalog.shown_tags(content.taxonomy, kind, post.tags, tags.tags_of(post.item_id)),
     }
@@ -431,18 +468,28 @@ def _article_page(
     if post.event is not None:
         parts.append(event_box(post.date, post.event) + "\n\n")
         if post.event.abstract:
-            parts.append(f"{post.event.abstract}\n\n")
+            parts.append(_paragraphs(post.event.abstract))
         if post.summary and post.summary != post.event.abstract:
-            parts.append(f"{md(post.summary)}\n\n")
+            parts.append(f"<p>{summary_html(post.summary)}</p>\n\n")
     else:
         parts.append(f"<small>{format_french(post.date)}</small>\n\n")
         if post.summary:
-            parts.append(f"{md(post.summary)}\n\n")
+            parts.append(f"<p>{summary_html(post.summary)}</p>\n\n")
     parts.append(f"{demote_headings(body).strip()}\n")
     out.pages.append(OutPage(path=page, text=front_matter(meta, "".join(parts)), in_nav=False))
     folder = posixpath.dirname(page)
     for asset in post.assets:
-        out.pages.append(OutPage(path=f"{folder}/{asset.name}", source=asset.source, in_nav=False))
+        if _published_asset(asset.name):
+            out.pages.append(
+                OutPage(path=f"{folder}/{asset.name}", source=asset.source, in_nav=False)
+            )
+
+
+def _paragraphs(text: str) -> str:
+    """Front-matter text of several paragraphs (an event's ``abstract``), each rendered
+    like a summary: inline Markdown, nothing else (it is untrusted)."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join(f"<p>{summary_html(p)}</p>\n\n" for p in paragraphs)
 
 
 _SECTION_FEEDS = (
@@ -461,7 +508,7 @@ def _article_listings(articles: tuple[Post, ...], now: datetime) -> list[OutPage
         index = f"{catalog.ARTICLES_URI}/index.md"
         rows = [
             f"- [{md(a.title)}]({href(index, catalog.article_page(a))}) — "
-            f"{format_french(a.date)}" + (f"  \n  {md(a.summary)}" if a.summary else "")
+            f"{format_french(a.date)}" + (f"  \n  {summary_html(a.summary)}" if a.summary else "")
             for a in written
         ]
         text = "# Billets\n\nLes articles du réseau, du plus récent au plus ancien.\n\n"
@@ -740,5 +787,11 @@ def generate(
             ),
         )
     )
+    published = {page.path for page in out.pages}
+    for file in static_files(content.root):
+        if file.path in published:
+            out.warnings.append(f"{file.source} : masqué par une page du site du même chemin")
+        else:
+            out.pages.append(file)
     out.warnings.extend(missing_targets(out.links, {page.path for page in out.pages}))
     return out

@@ -37,6 +37,7 @@ from generator.content.dates import paris_time
 from generator.content.events import event_line
 from generator.models import Content, Kind
 from generator.pages.feedwriter import Channel, Entry, render_rss, rfc3339
+from generator.pages.summary import summary_text
 from generator.parallel import FieldPacker, map_forked
 from generator.themes import catalog
 from generator.veille.sanitize import strip_controls
@@ -282,7 +283,12 @@ def feed_entries(
             "page": entry.page,
             "kind": entry.kind,
             "title": entry.title,
-            "description": catalog.page_description(entry.kind, entry.summary, entry.title),
+            # A feed item's summary is text already; the others are an editor's Markdown.
+            "description": catalog.page_description(
+                entry.kind,
+                entry.summary if entry.kind is Kind.FEED_ITEM else summary_text(entry.summary),
+                entry.title,
+            ),
             "tags": tuple(shown),
         }
         if entry.kind is Kind.INFOLETTRE:
@@ -307,7 +313,9 @@ def feed_entries(
             updated = paris_time(article.lastmod or article.date)
             if article.event is not None:
                 line = event_line(article.date, article.event)
-                common["description"] = " — ".join(part for part in (line, article.summary) if part)
+                common["description"] = " — ".join(
+                    part for part in (line, summary_text(article.summary)) if part
+                )
             found[entry.page] = FeedEntry(
                 **common,
                 published=published,
