@@ -1,10 +1,8 @@
 """Quarto infolettres built with MkDocs, strictly: each construct of
 tests/fixtures/quarto/ renders as the reader expects.
 
-The fixture's infolettres are ``index.qmd`` files, as a Quarto site has them. The loader
-of this version reads ``index.md`` only, so the test writes each one beside it as
-``index.md`` (Quarto's ``image: file.png`` given in Wowchemy's form, which the loader
-reads): the body goes through the same conversion either way.
+The fixture's infolettres are ``index.qmd`` files, as a Quarto site has them, read as
+they are (``image: file.png`` given as a plain string included).
 """
 
 from __future__ import annotations
@@ -25,10 +23,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     project = copy_small_site(tmp_path_factory.mktemp("quarto") / "project", with_content=False)
     shutil.copytree(CONTENT, project / "content")
     shutil.copy(ROOT / "content" / "taxonomy.yml", project / "content")
-    for qmd in (project / "content").rglob("index.qmd"):
-        text = qmd.read_text(encoding="utf-8")
-        text = re.sub(r"^image: (\S+)$", r"image:\n  filename: \1", text, flags=re.MULTILINE)
-        qmd.with_name("index.md").write_text(text, encoding="utf-8")
     config = project / "mkdocs.yml"
     config.write_text(
         config.read_text(encoding="utf-8").replace(
@@ -146,7 +140,7 @@ def test_summary_markdown_renders_safely(built: tuple[Path, str]) -> None:
 
 def _line(site: Path, slug: str, needle: str) -> str:
     """``path:line:`` of the first line of the built infolettre ``slug`` holding ``needle``."""
-    source = site.parent / "content" / "infolettre" / slug / "index.md"
+    source = site.parent / "content" / "infolettre" / slug / "index.qmd"
     lines = source.read_text(encoding="utf-8").split("\n")
     number = next(index for index, line in enumerate(lines, 1) if needle in line)
     return f"{source}:{number}:"
@@ -164,5 +158,5 @@ def test_every_problem_is_reported_with_file_and_line(built: tuple[Path, str]) -
     ]
     for message in expected:
         assert message in logs, message
-    reported = re.findall(r"infolettre_2\d/index\.md:\d+:", logs)
+    reported = re.findall(r"infolettre_2\d/index\.qmd:\d+:", logs)
     assert len(reported) == len(expected)

@@ -204,7 +204,7 @@ def issue_markdown(post: Post) -> tuple[str, list[str]]:
     Returns:
         The Markdown, and the shortcode warnings (``file:line: message``).
     """
-    body, found = convert(post.body)
+    body, found = convert(post.body, source=post.path)
     warnings = [f"{post.path}:{post.body_line + w.line - 1}: {w.message}" for w in found]
     parts = []
     if post.subtitle:
