@@ -65,8 +65,8 @@ class PageInline:
     styles: tuple[str, ...] = ()
     """Text of each ``<style>`` element."""
     style_attributes: int = 0
-    """How many elements carry a ``style`` attribute, or will once KaTeX has rendered
-    them (each formula counts as one)."""
+    """How many elements carry a ``style`` attribute (KaTeX's formulas, rendered as
+    MathML, add none)."""
     blocked: tuple[str, ...] = ()
     """Inline event handlers and ``javascript:`` URLs, described."""
 
@@ -77,9 +77,6 @@ class PageInline:
 _HTML = etree.HTMLParser(no_network=True, huge_tree=True)
 _EVENT_HANDLERS = etree.XPath("//@*[starts-with(name(), 'on')]")
 _STYLE_ATTRIBUTES = etree.XPath("count(//@style)")
-# Formulas left for KaTeX (pymdownx.arithmatex): rendered in the browser, with ``style``
-# attributes on the elements KaTeX builds (sizes, errors), which the policy must allow.
-_FORMULAS = etree.XPath("count(//*[contains(concat(' ', @class, ' '), ' arithmatex ')])")
 # A javascript: URL holds a colon once decoded, and does not start with "http".
 _MAYBE_SCRIPT_URLS = etree.XPath(
     "//@*[contains(., ':') and not(starts-with(., 'http'))]"
@@ -116,7 +113,7 @@ def page_inline(html: str) -> PageInline:
     return PageInline(
         scripts=scripts,
         styles=tuple(style.text or "" for style in root.iter("style")),
-        style_attributes=int(_STYLE_ATTRIBUTES(root)) + int(_FORMULAS(root)),
+        style_attributes=int(_STYLE_ATTRIBUTES(root)),
         blocked=tuple(blocked),
     )
 
