@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,17 @@ def test_freeze_wants_a_name_or_all(root: Path, capsys: pytest.CaptureFixture[st
     assert "ni nom de démo" in capsys.readouterr().err
     assert main(["demos", "freeze", "--all", "--pages", "nulle", *_options(root)]) == 0
     assert "aucune directive demo dans les pages de nulle" in capsys.readouterr().out
+
+
+def test_the_committed_freeze_covers_the_site_demos_as_they_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # demos/_freeze holds the published results of the site's demos for their current
+    # sources: a build with no cache (Netlify's) shows them and trains nothing. A change
+    # to a demo without `demos freeze --all` afterwards fails here.
+    root = Path(__file__).resolve().parents[1]
+    assert main(["demos", "list", "--root", str(root), "--cache-dir", str(tmp_path)]) == 0
+    blocks = re.split(r"\n(?=\S)", capsys.readouterr().out.strip())
+    assert {block.split(" — ")[0] for block in blocks} == {"gpu_matmul", "mnist"}
+    for block in blocks:
+        assert "version complète : figé (" in block, block
