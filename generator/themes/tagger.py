@@ -20,7 +20,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -372,40 +372,39 @@ def _read(compiled: _Compiled, document: Document) -> _Reading:
                 if document.published:
                     future = has_future_date(text, named, compiled.dates, document.published)
             lead = Counter(key for start, key in found.items() if start < LEAD_CHARS)
-        past = (
-            _past_years(text, document.published) if compiled.past and field_name != "title" else []
-        )
+        past: list[int] | None = None  # years before publication, looked for when needed
         for key, count in counts.items():
             if key in ambiguous:
                 pending.append((field_name, field_weight, key, count, lead[key] if lead else 0))
                 continue
             for tag_id, term, weight in targets.get(key, ()):
-                if past and weight > 0 and tag_id in compiled.past:
-                    cited = sum(
-                        1
-                        for start, found_key in found.items()
-                        if found_key == key
-                        and any(abs(start - year) <= NEAR_CHARS // 2 for year in past)
-                    )
+                count_for_tag = count
+                if weight > 0 and field_name != "title" and tag_id in compiled.past:
+                    if past is None:
+                        past = _past_years(text, document.published)
+                    cited = _within(found, key, past, NEAR_CHARS // 2)
                     if cited:
                         hits[tag_id].append(Hit(f"{term} ({PAST_TERM})", field_name, cited, 0.0))
-                        count -= cited
-                        if count <= 0:
+                        count_for_tag -= cited
+                        if not count_for_tag:
                             continue
                 if tag_id == _AI_CONTEXT:
                     context += count
                 elif tag_id == _DIGEST:
                     digest = digest or field_name == "title"
                 elif field_name == "body" and tag_id in near.get(key, ()):
-                    close = _near(found, key, compiled.anchors[tag_id])
+                    anchors = compiled.anchors[tag_id]
+                    close = _within(found, key, [at for at, k in found.items() if k in anchors])
                     if close:
                         _count(scores, hits, stats, field_name, field_weight, tag_id, term,
                                weight, close, min(close, lead[key]) if lead else 0)  # fmt: skip
                     else:
-                        hits[tag_id].append(Hit(f"{term} ({FAR_TERM})", field_name, count, 0.0))
+                        hits[tag_id].append(
+                            Hit(f"{term} ({FAR_TERM})", field_name, count_for_tag, 0.0)
+                        )
                 else:
                     _count(scores, hits, stats, field_name, field_weight, tag_id, term, weight,
-                           count, lead[key] if lead else 0)  # fmt: skip
+                           count_for_tag, lead[key] if lead else 0)  # fmt: skip
     for field_name, field_weight, key, count, in_lead in pending:
         for tag_id, term, weight in targets.get(key, ()):
             if context:
@@ -434,15 +433,17 @@ def _past_years(folded: str, published: datetime | None) -> list[int]:
     return [m.start() for m in _YEAR_WORD.finditer(folded) if int(m.group(1)) < published.year]
 
 
-def _near(found: Mapping[int, str], key: str, anchors: frozenset[str]) -> int:
-    """Occurrences of ``key`` within :data:`NEAR_CHARS` of an anchor term in one field."""
-    starts = [start for start, found_key in found.items() if found_key in anchors]
-    if not starts:
+def _within(
+    found: Mapping[int, str], key: str, places: Sequence[int], distance: int = NEAR_CHARS
+) -> int:
+    """Occurrences of ``key`` in one field that start within ``distance`` characters of
+    one of ``places`` (where an AI term or a past year stands)."""
+    if not places:
         return 0
     return sum(
         1
         for start, found_key in found.items()
-        if found_key == key and any(abs(start - other) <= NEAR_CHARS for other in starts)
+        if found_key == key and any(abs(start - place) <= distance for place in places)
     )
 
 
