@@ -78,6 +78,21 @@ def _date(value: Any, path: Path, key: str) -> datetime | None:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
+def labels(value: Any, path: Path, key: str, known_tags: set[str]) -> frozenset[str]:
+    """The tags of a labelled item: a list (possibly empty) of tags of the vocabulary.
+
+    Raises:
+        ContentError: Not a list, or a tag outside the vocabulary (naming file and key).
+    """
+    if not isinstance(value, list):
+        raise ContentError(path, "une liste (éventuellement vide) est attendue", key=key)
+    tags = frozenset(map(str, value))
+    unknown = sorted(tags - known_tags)
+    if unknown:
+        raise ContentError(path, f"thèmes hors vocabulaire : {', '.join(unknown)}", key=key)
+    return tags
+
+
 def parse_source(text: str, path: Path, *, split: str, known_tags: set[str]) -> Source:
     """Read one source file.
 
@@ -103,23 +118,14 @@ def parse_source(text: str, path: Path, *, split: str, known_tags: set[str]) -> 
         if item_id in seen:
             raise ContentError(path, f"id « {item_id} » en double", key=where)
         seen.add(item_id)
-        tags = raw.get("tags")
-        if not isinstance(tags, list):
-            raise ContentError(
-                path, "une liste (éventuellement vide) est attendue", key=f"{where}.tags"
-            )
-        unknown = sorted(set(map(str, tags)) - known_tags)
-        if unknown:
-            raise ContentError(
-                path, f"thèmes hors vocabulaire : {', '.join(unknown)}", key=f"{where}.tags"
-            )
+        tags = labels(raw.get("tags"), path, f"{where}.tags", known_tags)
         items.append(
             CorpusItem(
                 id=item_id,
                 source=source_id,
                 title=_text(raw, "title", path, where, required=True),
                 text=_text(raw, "text", path, where, required=True),
-                tags=frozenset(map(str, tags)),
+                tags=tags,
                 published=_date(raw.get("date"), path, f"{where}.date"),
                 case=_text(raw, "case", path, where, required=False),
             )

@@ -12,7 +12,7 @@ from generator.errors import ContentError
 from generator.models import Taxonomy
 from generator.themes import catalog
 from generator.themes.catalog import Entry
-from generator.themes.corpus import CorpusItem
+from generator.themes.corpus import CorpusItem, labels
 from generator.themes.tagger import Document, assigned, decide, normalize, singular
 
 
@@ -70,18 +70,10 @@ def parse_gold(text: str, path: Path, taxonomy: Taxonomy) -> list[GoldItem]:
         if item_id in seen:
             raise ContentError(path, f"id « {item_id} » en double", key=where)
         seen.add(item_id)
-        tags = raw.get("tags") or []
-        if not isinstance(tags, list):
-            raise ContentError(path, "une liste est attendue", key=f"{where}.tags")
-        unknown = sorted(set(map(str, tags)) - known)
-        if unknown:
-            raise ContentError(
-                path, f"thèmes hors vocabulaire : {', '.join(unknown)}", key=f"{where}.tags"
-            )
         items.append(
             GoldItem(
                 id=item_id,
-                tags=frozenset(map(str, tags)),
+                tags=labels(raw.get("tags") or [], path, f"{where}.tags", known),
                 title=str(raw.get("title") or ""),
                 text=str(raw.get("text") or ""),
             )
