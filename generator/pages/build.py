@@ -292,6 +292,20 @@ def _converted(text: str, source: Path, site_root: str) -> tuple[str, tuple[Shor
     return body, tuple(warnings)
 
 
+def _body(post: Post, page: str, slugs: set[str], out: Generated) -> str:
+    """A post's body converted for ``page`` (shortcodes, links to sibling posts), its
+    problems and missing images added to the build's warnings with their file and line."""
+    body, warnings = _converted(link_siblings(post.body, slugs), post.path, _site_root(page))
+    for warning in warnings:
+        out.warnings.append(f"{post.path}:{post.body_line + warning.line - 1}: {warning.message}")
+    for line, src in missing_images(post.body, {a.name for a in post.assets}):
+        out.warnings.append(
+            f"{post.path}:{post.body_line + line - 1}: image « {src} » introuvable à côté de "
+            f"{post.path.name}"
+        )
+    return body
+
+
 def _published_asset(name: str) -> bool:
     """Whether a file beside a post is published: not a Quarto partial (``_encart.md``,
     for ``{{< include >}}``) nor Markdown, which MkDocs would read as a blog post."""
@@ -326,14 +340,7 @@ def _post_page(
 ) -> None:
     post = posts[index]
     page = catalog.post_page(post.slug)
-    body, warnings = _converted(link_siblings(post.body, slugs), post.path, _site_root(page))
-    for warning in warnings:
-        out.warnings.append(f"{post.path}:{post.body_line + warning.line - 1}: {warning.message}")
-    for line, src in missing_images(post.body, {a.name for a in post.assets}):
-        out.warnings.append(
-            f"{post.path}:{post.body_line + line - 1}: image « {src} » introuvable à côté de "
-            "index.md"
-        )
+    body = _body(post, page, slugs, out)
     authors, byline = _authors(content, post, out, blog=True)
     vocabulary = tags.tags_of(post.item_id)
     meta: dict[str, Any] = {
@@ -443,14 +450,7 @@ def _article_page(
     newsletter issue, so a page of its own listing (``billets/``, ``evenements/``)."""
     page = catalog.article_page(post)
     kind = catalog.article_kind(post)
-    body, warnings = _converted(link_siblings(post.body, slugs), post.path, _site_root(page))
-    for warning in warnings:
-        out.warnings.append(f"{post.path}:{post.body_line + warning.line - 1}: {warning.message}")
-    for line, src in missing_images(post.body, {a.name for a in post.assets}):
-        out.warnings.append(
-            f"{post.path}:{post.body_line + line - 1}: image « {src} » introuvable à côté de "
-            f"{post.path.name}"
-        )
+    body = _body(post, page, slugs, out)
     _, byline = _authors(content, post, out, blog=False)
     meta: dict[str, Any] = {
         "title": post.title,

@@ -35,7 +35,7 @@ from urllib.parse import urljoin
 
 from generator.content.dates import paris_time
 from generator.content.events import event_line
-from generator.models import Content, Kind
+from generator.models import Content, Kind, Post
 from generator.pages.feedwriter import Channel, Entry, render_rss, rfc3339
 from generator.pages.summary import summary_text
 from generator.parallel import FieldPacker, map_forked
@@ -255,6 +255,21 @@ def as_datetime(value: Any) -> datetime | None:
     return None
 
 
+def _post_entry(content: Content, post: Post, common: Mapping[str, Any]) -> FeedEntry:
+    """The feed entry of an infolettre, article or event: its dates (an update only when
+    later than the publication), authors, categories and cover."""
+    published = paris_time(post.date)
+    updated = paris_time(post.lastmod or post.date)
+    return FeedEntry(
+        **common,
+        published=published,
+        updated=updated if updated > published else None,
+        authors=tuple(catalog.author_name(content, a) for a in post.authors),
+        categories=post.categories,
+        image=post.cover,
+    )
+
+
 def feed_entries(
     content: Content, entries: Iterable[catalog.Entry], index: catalog.TagIndex, *, now: datetime
 ) -> dict[str, FeedEntry]:
@@ -295,35 +310,17 @@ def feed_entries(
             post = posts[entry.page]
             if post.draft or post.date > now:
                 continue
-            published = paris_time(post.date)
-            updated = paris_time(post.lastmod or post.date)
-            found[entry.page] = FeedEntry(
-                **common,
-                published=published,
-                updated=updated if updated > published else None,
-                authors=tuple(catalog.author_name(content, a) for a in post.authors),
-                categories=post.categories,
-                image=post.cover,
-            )
+            found[entry.page] = _post_entry(content, post, common)
         elif entry.kind in (Kind.ARTICLE, Kind.EVENT):
             article = articles[entry.page]
             if article.draft or article.shown_from > now:
                 continue
-            published = paris_time(article.date)
-            updated = paris_time(article.lastmod or article.date)
             if article.event is not None:
                 line = event_line(article.date, article.event)
                 common["description"] = " — ".join(
                     part for part in (line, summary_text(article.summary)) if part
                 )
-            found[entry.page] = FeedEntry(
-                **common,
-                published=published,
-                updated=updated if updated > published else None,
-                authors=tuple(catalog.author_name(content, a) for a in article.authors),
-                categories=article.categories,
-                image=article.cover,
-            )
+            found[entry.page] = _post_entry(content, article, common)
         elif entry.kind is Kind.FEED_ITEM:
             # The item's own date, as its page gives it (it is listed under another
             # when the feed dated it later than the day it was first seen).
