@@ -64,6 +64,24 @@ def copy_small_site(project: Path, *, with_content: bool = True) -> Path:
 # ------------------------------------------------------------------- builds
 
 
+def copy_corpus_site(project: Path, corpus: Path) -> Path:
+    """A small site (:func:`copy_small_site`) whose content is ``corpus`` (a fixture
+    ``content/`` folder) with the project's vocabulary, its warnings about content
+    logged at INFO level (so that a strict build reports them without failing)."""
+    copy_small_site(project, with_content=False)
+    shutil.copytree(corpus, project / "content")
+    shutil.copy(ROOT / "content" / "taxonomy.yml", project / "content" / "taxonomy.yml")
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "      content_dir: content\n",
+            "      content_dir: content\n      content_warnings: info\n",
+        ),
+        encoding="utf-8",
+    )
+    return project
+
+
 def site_config(root: Path, *, strict: bool = True, **overrides: Any) -> MkDocsConfig:
     """The configuration of ``root/mkdocs.yml``, as ``mkdocs build`` loads it.
 

@@ -8,29 +8,18 @@ they are (``image: file.png`` given as a plain string included).
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from .sites import FIXTURES, ROOT, build_logged, copy_small_site
+from .sites import FIXTURES, build_logged, copy_corpus_site
 
 CONTENT = FIXTURES / "quarto" / "content"
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    project = copy_small_site(tmp_path_factory.mktemp("quarto") / "project", with_content=False)
-    shutil.copytree(CONTENT, project / "content")
-    shutil.copy(ROOT / "content" / "taxonomy.yml", project / "content")
-    config = project / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "      content_dir: content\n",
-            "      content_dir: content\n      content_warnings: info\n",
-        ),
-        encoding="utf-8",
-    )
+    project = copy_corpus_site(tmp_path_factory.mktemp("quarto") / "project", CONTENT)
     site, records = build_logged(project)
     return site, "\n".join(records)
 

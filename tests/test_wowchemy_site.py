@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from html import unescape
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pytest
 from generator.content import frontmatter
 from generator.content.keys import KEYS, Use
 
-from .sites import FIXTURES, ROOT, build_logged, copy_small_site
+from .sites import FIXTURES, build_logged, copy_corpus_site
 
 CORPUS = FIXTURES / "wowchemy" / "content"
 
@@ -30,20 +29,9 @@ CORPUS = FIXTURES / "wowchemy" / "content"
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     """The corpus built strictly, and the warnings about its content (paths relative
     to ``content/``)."""
-    project = copy_small_site(tmp_path_factory.mktemp("wowchemy") / "project", with_content=False)
-    shutil.copytree(CORPUS, project / "content")
+    project = copy_corpus_site(tmp_path_factory.mktemp("wowchemy") / "project", CORPUS)
     # An author folder without a profile (git keeps no empty folder: made here).
     (project / "content" / "authors" / "carla").mkdir(exist_ok=True)
-    # The vocabulary of the themes: the project's own.
-    shutil.copy(ROOT / "content" / "taxonomy.yml", project / "content" / "taxonomy.yml")
-    config = project / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "      content_dir: content\n",
-            "      content_dir: content\n      content_warnings: info\n",
-        ),
-        encoding="utf-8",
-    )
     site, logs = build_logged(project, strict=True)
     prefix = f"site_plugins: {project / 'content'}/"
     return site, [line.removeprefix(prefix) for line in logs if line.startswith(prefix)]
