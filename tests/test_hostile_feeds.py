@@ -105,6 +105,84 @@ def write_site(project: Path, items: list[dict[str, str]], feed_title: str) -> N
     )
 
 
+def write_migrated(content: Path, items: list[dict[str, str]]) -> None:
+    """What a migrated Hugo/Wowchemy or Quarto site brings, every text hostile: an author
+    profile, an event (its box: place, address, event, links; its abstract), an article,
+    and a Quarto infolettre (its description and authors)."""
+    first, second = items[0], items[-1]
+    profile = content / "authors" / "hostile"
+    profile.mkdir(parents=True)
+    (profile / "_index.md").write_text(
+        _front_matter(
+            {
+                "title": second["author"],
+                "role": second["category"],
+                "bio": second["summary"],
+                "organizations": [{"name": second["title"], "url": second["link"]}],
+            },
+            "",
+        ),
+        encoding="utf-8",
+    )
+    event = content / "event" / "hostile"
+    event.mkdir(parents=True)
+    (event / "index.md").write_text(
+        _front_matter(
+            {
+                "title": second["title"],
+                "summary": second["summary"],
+                "abstract": f"{first['summary']}\n\n{second['content']}",
+                "authors": ["hostile"],
+                "date": "2024-03-01T14:00:00Z",
+                "date_end": "2024-03-02T17:00:00Z",
+                "event": first["title"],
+                "event_url": first["link"],
+                "location": first["author"],
+                "address": {
+                    "street": first["category"],
+                    "city": second["category"],
+                    "postcode": first["enclosure"],
+                    "country": second["enclosure"],
+                },
+                "url_pdf": second["link"],
+                "links": [{"name": first["category"], "url": second["enclosure"]}],
+                "tags": [THEME],
+            },
+            "Texte de l'événement.\n",
+        ),
+        encoding="utf-8",
+    )
+    (content / "post").mkdir()
+    (content / "post" / "hostile.md").write_text(
+        _front_matter(
+            {
+                "title": first["content"],
+                "summary": second["author"],
+                "authors": ["hostile"],
+                "date": "2024-02-15",
+                "url_slides": first["enclosure"],
+                "tags": [THEME],
+            },
+            "Texte de l'article.\n",
+        ),
+        encoding="utf-8",
+    )
+    quarto = content / "infolettre" / "quarto"
+    quarto.mkdir()
+    (quarto / "index.qmd").write_text(
+        _front_matter(
+            {
+                "title": second["content"],
+                "description": first["content"],
+                "author": [{"name": second["author"]}],
+                "date": "2024-02-20",
+            },
+            "Texte de l'infolettre Quarto.\n",
+        ),
+        encoding="utf-8",
+    )
+
+
 def ingest(project: Path, items: list[dict[str, str]]) -> None:
     """``ingest --offline`` and ``import-email`` of each item, as an operator runs them."""
     content = str(project / "content")
@@ -145,12 +223,16 @@ def test_hostile_feeds_build_and_nothing_of_them_runs(
 ) -> None:
     project = tmp_path_factory.mktemp("hostile") / "project"
     write_site(project, items, feed_title)
+    write_migrated(project / "content", items)
     ingest(project, items)
     # Strict: one hostile feed must not stop publishing.
     site = build_site(project)
     files = built_files(site)
     assert any(path == "feed_rss.xml" for path, _ in files)
     assert any(path.endswith("feed.json") and path != "feed.json" for path, _ in files)
+    # The migrated pages are built, and checked with the rest.
+    for page in ("evenements/hostile/", "billets/hostile/", "infolettre/quarto/"):
+        assert any(path == f"{page}index.html" for path, _ in files), page
     assert hostile.all_problems(files) == []
     theme_feed = dict(files)[f"themes/{THEME}/feed_rss.xml"]
     for source in ("rss", "atom", "jsonf", "lettre"):
