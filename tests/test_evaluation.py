@@ -50,8 +50,11 @@ def test_eval_tags_prints_per_tag_and_micro_scores() -> None:
 def test_explain_lists_score_threshold_and_terms_with_fields() -> None:
     result = _run("tags", "--explain", "infolettre/infolettre_13")
     assert result.returncode == 0, result.stderr
-    assert "[OUI] events « Événements » : score" in result.stdout
+    # A newsletter announces its network's events among its news: the learned decision
+    # weighs the terms (listed with their field) and the digest title, and says no.
+    assert "[non] events « Événements » : score" in result.stdout
     assert "'masterclass'" in result.stdout and "body" in result.stdout
+    assert "'titre de revue ou de lettre = 1.00'" in result.stdout
     assert "seuil 5" in result.stdout
     unknown = _run("tags", "--explain", "nope")
     assert unknown.returncode == 1 and "contenu inconnu" in unknown.stderr

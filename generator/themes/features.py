@@ -4,7 +4,8 @@ are used, and the item's shape (dates, links, digest title).
 A learned decision (:class:`generator.models.TagModel`) weighs these features: a term
 in the title or the lead says more than the same term in the tenth paragraph; a term
 that fills the text says more than one passing mention; a weekly digest names many
-dates and links without being an event.
+dates and links without being an event. The tag's own rules are one of the features:
+their score, against their threshold.
 """
 
 from __future__ import annotations
@@ -18,8 +19,12 @@ from generator.models import TagModel
 
 LEAD_CHARS = 600
 """Characters at the start of the body (folded) that count as the lead, with the summary."""
+SHORT_TEXT_CHARS = 1000
+"""Shares (per 1,000 characters) of a shorter body are counted as for this length: in a
+text of a few lines, one passing word would otherwise fill the text."""
 
 FEATURES: tuple[str, ...] = (
+    "rules",
     "title",
     "lead",
     "body",
@@ -35,6 +40,7 @@ FEATURES: tuple[str, ...] = (
 """The features, in the order of a model's weights."""
 
 LABELS: Mapping[str, str] = {
+    "rules": "score des règles / seuil",
     "title": "termes du titre",
     "lead": "termes du chapeau (résumé, catégories, début du texte)",
     "body": "termes du texte",
@@ -91,13 +97,16 @@ def substantial(stats: TagStats) -> bool:
     return stats.title > 0 or stats.lead > 0 or stats.mentions >= 2
 
 
-def values(stats: TagStats, shape: ItemShape) -> tuple[float, ...]:
+def values(stats: TagStats, shape: ItemShape, *, rules: float) -> tuple[float, ...]:
     """The features of one tag on one item, in the order of :data:`FEATURES`.
 
-    Counts and sums go through ``log1p``: the tenth term adds less than the first.
+    ``rules`` is the tag's score by its rules divided by its threshold (1 where the rules
+    alone would give the tag). Counts and sums go through ``log1p``: the tenth term adds
+    less than the first.
     """
-    per_thousand = 1000.0 / max(shape.body_chars, 300)
+    per_thousand = 1000.0 / max(shape.body_chars, SHORT_TEXT_CHARS)
     return (
+        rules,
         math.log1p(stats.title),
         math.log1p(stats.lead),
         math.log1p(stats.body),

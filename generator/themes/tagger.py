@@ -52,6 +52,7 @@ FAR_TERM = "loin de tout terme d'IA"
 PASSING_TERM = "une seule mention, hors du titre et du chapeau"
 PAST_TERM = "près d'une année passée"
 DIGEST_TERM = "titre de revue ou de lettre"
+DIGEST_VETO_TERM = "revue ou lettre : ses règles, comptées pour une revue, ne le donnent pas"
 MODEL_FIELD = "modèle"
 _CONTEXT = "context:"
 _AI_CONTEXT = "context:*"
@@ -108,6 +109,9 @@ _LIGATURES = ((b"\xe6", b"ae"), (b"\xc6", b"AE"), (b"\xdf", b"ss"))
 """Latin-1 bytes of letters that NFKD keeps whole (æ Æ ß)."""
 _HTML_TAG = re.compile(rb"<[^>]+>")
 _AI_ABBREVIATION = re.compile(r"\bA\.?I\b")
+_ISSUE_TITLE = re.compile(r"\s*(?:#|n°|nº|no\.)\s*\d+\b", re.IGNORECASE)
+"""A title that opens with an issue's number (``#12 - …``, ``N° 4``): a numbered issue of
+a newsletter or a roundup, as the ``digest`` words of the title say."""
 _ENTITY = re.compile(rb"&(?:[a-zA-Z]+|#\d+);")
 
 
@@ -350,6 +354,8 @@ def _read(compiled: _Compiled, document: Document) -> _Reading:
     for field_name, raw in fields:
         if not raw:
             continue
+        if field_name == "title" and _ISSUE_TITLE.match(raw):
+            digest = True
         if "AI" in raw:
             # "AI" in capitals is the English abbreviation; folded, it would be French "ai".
             context += len(_AI_ABBREVIATION.findall(raw))
@@ -463,10 +469,44 @@ def measure(taxonomy: Taxonomy, document: Document) -> dict[str, features.Measur
     measures: dict[str, features.Measure] = {}
     for rule in taxonomy.tags:
         stats = _tag_stats(rule, reading)
+        rules, _ = _rule_score(rule, reading)
         measures[rule.id] = features.Measure(
-            features.values(stats, reading.shape), features.substantial(stats)
+            features.values(stats, reading.shape, rules=rules / rule.threshold),
+            features.substantial(stats) and not _digest_veto(rule, reading, rules),
         )
     return measures
+
+
+def _digest_veto(rule: TagRule, reading: _Reading, rules: float) -> bool:
+    """Whether a roundup mentions the tag without being about it: the item is a digest,
+    the tag counts less in digests (``digest_factor``), and its rules, so counted, do not
+    reach the threshold. A learned tag is not given then (an agenda at the end of a
+    newsletter does not make the newsletter an event)."""
+    return reading.shape.digest and rule.digest_factor < 1.0 and rules < rule.threshold
+
+
+def _rule_score(rule: TagRule, reading: _Reading) -> tuple[float, list[Hit]]:
+    """A tag's score by its rules (terms, required context, digest, date to come) and the
+    hits that explain it."""
+    tag_id = rule.id
+    score = reading.scores.get(tag_id, 0.0)
+    tag_hits = list(reading.hits.get(tag_id, ()))
+    context_hits = reading.hits.get(_CONTEXT + tag_id) if rule.requires else None
+    if context_hits:
+        tag_hits.extend(Hit(h.term, h.field, h.occurrences, 0.0) for h in context_hits)
+    elif rule.requires and not reading.shape.context:
+        if score > 0:
+            tag_hits.append(Hit(NO_CONTEXT_TERM, "tous", 0, -score))
+        score = min(score, 0.0)
+    if reading.shape.digest and rule.digest_factor != 1.0:
+        # A roundup's terms are its links' topics: the tag needs more of them, and a
+        # date still to come is one of many.
+        tag_hits.append(Hit(DIGEST_TERM, "title", 1, round(score * (rule.digest_factor - 1), 3)))
+        score *= rule.digest_factor
+    elif reading.shape.future_date and rule.future_date_weight:
+        score += rule.future_date_weight
+        tag_hits.append(Hit(FUTURE_DATE_TERM, "body", 1, rule.future_date_weight))
+    return score, tag_hits
 
 
 def decide(
@@ -495,25 +535,16 @@ def decide(
     compiled = _compiled(taxonomy)
     models = compiled.models
     reading = _read(compiled, document)
-    scores, hits = reading.scores, reading.hits
-    future = reading.shape.future_date
     decisions: list[TagDecision] = []
     for rule in taxonomy.tags:
         tag_id = rule.id
-        score = scores.get(tag_id, 0.0)
-        tag_hits = hits.get(tag_id, [])
-        context_hits = hits.get(_CONTEXT + tag_id) if rule.requires else None
-        if context_hits:
-            tag_hits.extend(Hit(h.term, h.field, h.occurrences, 0.0) for h in context_hits)
-        elif rule.requires and not reading.shape.context:
-            if score > 0:
-                tag_hits.append(Hit(NO_CONTEXT_TERM, "tous", 0, -score))
-            score = min(score, 0.0)
-        tag_stats = _tag_stats(rule, reading)
+        score, tag_hits = _rule_score(rule, reading)
         threshold = rule.threshold
         model = models.get(tag_id)
         if model is not None:
-            values = features.values(tag_stats, reading.shape)
+            tag_stats = _tag_stats(rule, reading)
+            rule_score = score
+            values = features.values(tag_stats, reading.shape, rules=rule_score / threshold)
             score = features.logit(model, values)
             threshold = 0.0
             tag_hits.extend(
@@ -524,16 +555,9 @@ def decide(
             if score >= 0 and not features.substantial(tag_stats):
                 tag_hits.append(Hit(PASSING_TERM, MODEL_FIELD, 0, round(-score - 0.01, 3)))
                 score = -0.01
-        elif reading.shape.digest and rule.digest_factor != 1.0:
-            # A roundup's terms are its links' topics: the tag needs more of them, and a
-            # date still to come is one of many.
-            tag_hits.append(
-                Hit(DIGEST_TERM, "title", 1, round(score * (rule.digest_factor - 1), 3))
-            )
-            score *= rule.digest_factor
-        elif future and rule.future_date_weight:
-            score += rule.future_date_weight
-            tag_hits.append(Hit(FUTURE_DATE_TERM, "body", 1, rule.future_date_weight))
+            elif score >= 0 and _digest_veto(rule, reading, rule_score):
+                tag_hits.append(Hit(DIGEST_VETO_TERM, MODEL_FIELD, 0, round(-score - 0.01, 3)))
+                score = -0.01
         decisions.append(
             TagDecision(
                 tag_id=tag_id,

@@ -114,8 +114,10 @@ def parse_taxonomy(text: str, path: Path) -> Taxonomy:
         if not isinstance(future, (int, float)) or isinstance(future, bool):
             raise ContentError(path, "un poids numérique est attendu", key=f"{where}.future_date")
         threshold = raw.get("threshold", 2.0)
-        if not isinstance(threshold, (int, float)) or isinstance(threshold, bool):
-            raise ContentError(path, "le seuil doit être un nombre", key=f"{where}.threshold")
+        if not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or threshold <= 0:
+            raise ContentError(
+                path, "le seuil doit être un nombre positif", key=f"{where}.threshold"
+            )
         tags.append(
             TagRule(
                 id=tag_id,

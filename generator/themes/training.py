@@ -44,8 +44,10 @@ def fit(
     *,
     regularization: float = REGULARIZATION,
 ) -> tuple[TagModel, ...]:
-    """One logistic regression per tag, on ``items`` (classes balanced: a rare tag is
-    not learned as "never").
+    """One logistic regression per tag, on ``items``, classes as they come: a tag is given
+    where its probability reaches one half. (Reweighting the classes so that a rare tag
+    weighs as much as its absence gave more false tags than it found, in the validation
+    by source of the 46 ``dev`` sources.)
 
     Raises:
         ValueError: A tag that no item carries, or that every item carries.
@@ -58,9 +60,9 @@ def fit(
         y = [tag in item.tags for item in items]
         if all(y) or not any(y):
             raise ValueError(f"le thème « {tag} » a besoin d'exemples positifs et négatifs")
-        regression = LogisticRegression(
-            C=regularization, class_weight="balanced", max_iter=5000
-        ).fit(x, y)
+        regression = LogisticRegression(C=regularization, class_weight=None, max_iter=5000).fit(
+            x, y
+        )
         models.append(
             TagModel(
                 tag_id=tag,
