@@ -20,7 +20,9 @@ def test_tags_json_lists_every_item_with_its_tags() -> None:
     by_id = {row["id"]: row for row in rows}
     assert len(by_id) == 10  # 1 infolettre + 7 Framablog articles + 2 knowledge-base pages
     assert by_id["infolettre/infolettre_13"]["date"].startswith("2023-03-20")
-    assert "events" in by_id["infolettre/infolettre_13"]["tags"]
+    assert "llm-news" in by_id["infolettre/infolettre_13"]["tags"]
+    # Its agenda of the network's events does not make the newsletter an event.
+    assert "events" not in by_id["infolettre/infolettre_13"]["tags"]
     assert (
         "open-source-ai"
         in by_id["framablog/2024-10-31-l-ia-open-source-existe-t-elle-vraiment"]["tags"]

@@ -76,7 +76,7 @@ def test_generated_pages_come_from_memory_with_their_links_written(site_copy: Pa
     post = next(f for f in files if f.src_uri.startswith("infolettre/posts/"))
     assert post.abs_src_path is not None and Path(post.abs_src_path).is_file()
 
-    tag = files.get_file_from_path("themes/events/index.md")
+    tag = files.get_file_from_path("themes/llm-news/index.md")
     assert tag is not None
     page = Page(None, tag, config)  # type: ignore[arg-type]
     converted = plugin.on_page_markdown(
@@ -131,7 +131,7 @@ def test_the_generated_links_follow_the_sites_url_settings(
     files = plugin.on_files(Files([]), config=config)
     assert files is not None and plugin.build is not None
     plugin.build.finish()
-    tag = files.get_file_from_path("themes/events/index.md")
+    tag = files.get_file_from_path("themes/llm-news/index.md")
     assert tag is not None
     items = re.findall(r'href="(\.\./\.\./veille/framablog/[^"#]+)"', tag.content_string)
     assert items and all(re.search(expected + "$", link) for link in items), items
