@@ -24,7 +24,6 @@ from mkdocs.structure.pages import Page
 
 from generator.errors import GeneratorError
 from generator.pages import site
-from site_plugins.blog_scope import scope_blog_hooks
 
 log = get_plugin_logger(__name__)
 plain_text = site.plain_text
@@ -99,8 +98,6 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        # Material's blog looks at every page of the site; its hooks now see its own.
-        scope_blog_hooks(config.plugins)
         if not self.config.enabled:
             self.build = None
             return None
