@@ -104,7 +104,7 @@ def _fresh_memos() -> None:
     from generator.pages import build, search_accents
 
     build._converted.cache_clear()
-    build._item_text.cache_clear()
+    build._item_texts.cache_clear()
     search_accents._folded_words.cache_clear()
 
 
@@ -134,4 +134,4 @@ def link_items_to_a_missing_tag(monkeypatch: pytest.MonkeyPatch) -> None:
         return [*found, {"label": "?", "href": link(page, MISSING_TAG_PAGE)}]
 
     monkeypatch.setattr(pages_build, "_tag_links", with_a_missing_tag)
-    pages_build._item_text.cache_clear()
+    pages_build._item_texts.cache_clear()

@@ -537,16 +537,56 @@ def _article_listings(articles: tuple[Post, ...], now: datetime) -> list[OutPage
     return pages
 
 
-def _item_page(
-    content: Content, feed: FeedConfig, item: FeedItem, tags: TagIndex, out: Generated
-) -> None:
-    page = catalog.item_page(item.feed_id, item.slug)
-    text, links = _item_text(item, feed, tags.tags_of(item.item_id), content.taxonomy, out.urls)
-    out.links.extend(links)
-    out.pages.append(OutPage(path=page, text=text, in_nav=False))
+_ItemKey = tuple[FeedItem, FeedConfig, tuple[str, ...]]
+_ItemText = tuple[str, tuple[tuple[str, str], ...]]
 
 
-@lru_cache(maxsize=65536)
+@dataclass
+class _ItemTexts:
+    """The items' pages of the last build, by item, feed and tags, for one vocabulary and
+    one URL style: one ``mkdocs serve`` rebuild after another makes again only the items
+    that changed (the others are not even sent to the worker processes)."""
+
+    taxonomy: Taxonomy | None = None
+    urls: UrlStyle | None = None
+    texts: dict[_ItemKey, _ItemText] = field(default_factory=dict)
+
+    def cache_clear(self) -> None:
+        """Forget every page (the tests start afresh)."""
+        self.taxonomy = self.urls = None
+        self.texts = {}
+
+
+_item_texts = _ItemTexts()
+
+
+def _item_pages(content: Content, tags: TagIndex, urls: UrlStyle) -> list[Generated]:
+    """Every item's page, in the items' order: those of the last build reused, the others
+    made on all cores for a large archive (:func:`~generator.parallel.map_forked`)."""
+    memo = _item_texts
+    if memo.taxonomy != content.taxonomy or memo.urls != urls:
+        memo.cache_clear()
+        memo.taxonomy, memo.urls = content.taxonomy, urls
+    feeds = {feed.id: feed for feed in content.feeds}
+    keys = [(item, feeds[item.feed_id], tags.tags_of(item.item_id)) for item in content.items]
+    todo = [key for key in keys if key not in memo.texts]
+    made = map_forked(lambda key: _item_text(*key, content.taxonomy, urls), todo, piece="pages")
+    known = memo.texts
+    fresh = dict(zip(todo, made, strict=True))
+    memo.texts = {key: fresh[key] if key in fresh else known[key] for key in keys}
+    parts: list[Generated] = []
+    for key in keys:
+        item = key[0]
+        text, links = memo.texts[key]
+        part = Generated(now=datetime.min, urls=urls)
+        part.links.extend(links)
+        part.pages.append(
+            OutPage(path=catalog.item_page(item.feed_id, item.slug), text=text, in_nav=False)
+        )
+        parts.append(part)
+    return parts
+
+
 def _item_text(
     item: FeedItem,
     feed: FeedConfig,
@@ -554,10 +594,9 @@ def _item_text(
     taxonomy: Taxonomy,
     urls: UrlStyle,
 ) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """An item's page and the links it holds, made once per process for the same inputs:
-    one ``mkdocs serve`` rebuild after another makes again only the items that changed."""
+    """An item's page and the links it holds (an item's page does not depend on now)."""
     page = catalog.item_page(item.feed_id, item.slug)
-    part = Generated(now=datetime.min, urls=urls)  # an item's page does not depend on now
+    part = Generated(now=datetime.min, urls=urls)
     meta = {
         "title": item.title,
         "description": catalog.page_description(Kind.FEED_ITEM, item.summary, item.title),
@@ -620,18 +659,12 @@ def generate(
     out.feed_entries = feeds_out.feed_entries(content, entries, tags, now=now)
 
     slugs = {p.slug for p in posts}
-    feeds = {feed.id: feed for feed in content.feeds}
 
     # Posts and items are independent of one another: made on all cores for a large
     # archive (generator/parallel.py), in their order.
     def post_pages(index: int) -> Generated:
         part = Generated(now=now, urls=urls)
         _post_page(content, posts, index, tags, part, slugs)
-        return part
-
-    def item_pages(item: FeedItem) -> Generated:
-        part = Generated(now=now, urls=urls)
-        _item_page(content, feeds[item.feed_id], item, tags, part)
         return part
 
     for part in [
@@ -643,7 +676,7 @@ def generate(
             unpack=_unpack,
             piece="pages",
         ),
-        *map_forked(item_pages, content.items, pack=_pack, unpack=_unpack, piece="pages"),
+        *_item_pages(content, tags, urls),
     ]:
         out.pages.extend(part.pages)
         out.warnings.extend(part.warnings)
