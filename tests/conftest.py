@@ -103,7 +103,7 @@ def _fresh_memos() -> None:
     function sees it called."""
     from generator.pages import build, search_accents
 
-    build._converted.cache_clear()
+    build._conversions.clear()
     build._item_texts.cache_clear()
     search_accents._folded_words.cache_clear()
 

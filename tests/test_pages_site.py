@@ -99,7 +99,7 @@ def test_a_new_generation_makes_again_only_the_items_that_changed(
     again = pages_build.generate(edited, now=NOW)
     assert [i for name, i in made if name == "item.md.j2"] == [changed]
     pages_build._item_texts.cache_clear()
-    pages_build._converted.cache_clear()
+    pages_build._conversions.clear()
     fresh = pages_build.generate(edited, now=NOW)
     assert [(p.path, p.text) for p in again.pages] == [(p.path, p.text) for p in fresh.pages]
     assert again.warnings == fresh.warnings

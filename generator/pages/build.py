@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -283,11 +282,42 @@ def _pager(posts: tuple[Post, ...], index: int, page: str) -> str:
     )
 
 
-@lru_cache(maxsize=2048)
+_conversions: dict[tuple[str, Path, str], tuple[str, tuple[ShortcodeWarning, ...]]] = {}
+"""Posts' bodies converted by this process, by text, file and site root (kept from one
+``mkdocs serve`` rebuild to the next: a change to a file a post includes shows after a
+restart)."""
+
+
 def _converted(text: str, source: Path, site_root: str) -> tuple[str, tuple[ShortcodeWarning, ...]]:
     """:func:`~generator.content.shortcodes.convert`, once per text in a process: each
-    ``mkdocs serve`` rebuild converts again only the posts that changed (a change to a
-    file a post includes shows after a restart)."""
+    ``mkdocs serve`` rebuild converts again only the posts that changed."""
+    key = (text, source, site_root)
+    found = _conversions.get(key)
+    if found is None:
+        found = _conversions[key] = _convert_one(text, source, site_root)
+    return found
+
+
+def _convert_posts(posts: tuple[Post, ...], slugs: set[str]) -> None:
+    """Convert the posts that :func:`_converted` has not seen, on all cores for many, and
+    keep them in its memo here: the worker processes that make the posts' pages then find
+    them, and so does the next ``mkdocs serve`` rebuild."""
+    keys = {
+        (link_siblings(post.body, slugs), post.path, _site_root(catalog.post_page(post.slug)))
+        for post in posts
+    }
+    known = {key for key in keys if _conversions.get(key) is not None}
+    todo = sorted(keys - known, key=lambda key: str(key[1]))
+    made = map_forked(lambda key: _convert_one(*key), todo, per_process=50, piece="pages")
+    _conversions.update(zip(todo, made, strict=True))
+    # Only the conversions of this build are kept.
+    for key in set(_conversions) - keys:
+        del _conversions[key]
+
+
+def _convert_one(
+    text: str, source: Path, site_root: str
+) -> tuple[str, tuple[ShortcodeWarning, ...]]:
     body, warnings = convert(text, source=source, site_root=site_root)
     return body, tuple(warnings)
 
@@ -659,6 +689,8 @@ def generate(
     out.feed_entries = feeds_out.feed_entries(content, entries, tags, now=now)
 
     slugs = {p.slug for p in posts}
+
+    _convert_posts(posts, slugs)
 
     # Posts and items are independent of one another: made on all cores for a large
     # archive (generator/parallel.py), in their order.
