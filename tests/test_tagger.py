@@ -7,10 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from generator.content.loader import load_taxonomy
 from generator.errors import ContentError
 from generator.models import TagRule, Taxonomy
-from generator.themes.tagger import Document, assigned, decide, normalize
+from generator.themes.features import FEATURES
+from generator.themes.tagger import Document, assigned, decide, measure, normalize
 from generator.themes.taxonomy import parse_taxonomy
+
+from .conftest import ROOT
 
 RULES = Taxonomy(
     tags=(
@@ -105,6 +109,10 @@ def test_the_project_vocabulary_declares_the_required_tags() -> None:
             "tags:\n  - id: events\n    label: E\n    description: d\n",
             "open-source-ai, llm-news",
         ),
+        (
+            "tags:\n  - id: events\n    label: E\n    description: d\n    threshold: 0\n",
+            r"tags\[0\]\.threshold.*positif|positif.*tags\[0\]\.threshold",
+        ),
     ],
 )
 def test_bad_vocabulary_is_reported_with_file_and_key(text: str, match: str) -> None:
@@ -166,3 +174,20 @@ def test_long_bodies_weigh_less_per_term() -> None:
         {d.tag_id: d.score for d in long}["events"],
     )
     assert events == (3.0, 1.5)
+
+
+@pytest.mark.parametrize(
+    ("title", "digest"),
+    [
+        ("#06 - I never wished a man dead", True),
+        ("N° 4 : les nouvelles du mois", True),
+        ("no. 12, spring", True),
+        ("Week Ending July 19, 2020", True),
+        ("12 ateliers pour l'été", False),
+        ("Le #hashtag qui a tout changé", False),
+    ],
+)
+def test_a_numbered_title_marks_a_digest(title: str, digest: bool) -> None:
+    taxonomy = load_taxonomy(ROOT / "content")
+    measured = measure(taxonomy, Document(title=title, body="Un texte sans rapport."))
+    assert measured["events"].values[FEATURES.index("digest")] == (1.0 if digest else 0.0)
