@@ -298,21 +298,24 @@ def _converted(text: str, source: Path, site_root: str) -> tuple[str, tuple[Shor
     return found
 
 
-def _convert_posts(posts: tuple[Post, ...], slugs: set[str]) -> None:
-    """Convert the posts that :func:`_converted` has not seen, on all cores for many, and
-    keep them in its memo here: the worker processes that make the posts' pages then find
-    them, and so does the next ``mkdocs serve`` rebuild."""
-    keys = {
-        (link_siblings(post.body, slugs), post.path, _site_root(catalog.post_page(post.slug)))
-        for post in posts
-    }
-    known = {key for key in keys if _conversions.get(key) is not None}
-    todo = sorted(keys - known, key=lambda key: str(key[1]))
+def _body_key(post: Post, page: str, slugs: set[str]) -> tuple[str, Path, str]:
+    """What a post's converted body depends on: its text with links to sibling posts, its
+    file, and where its page stands (:func:`_converted`'s arguments)."""
+    return link_siblings(post.body, slugs), post.path, _site_root(page)
+
+
+def _convert_bodies(bodies: Iterable[tuple[Post, str, set[str]]]) -> None:
+    """Convert the bodies (post, page, sibling slugs) that :func:`_converted` has not seen,
+    on all cores for many, and keep them in its memo here: the worker processes that make
+    the pages then find them, and so does the next ``mkdocs serve`` rebuild. Only the
+    bodies of this build are kept."""
+    keys = {_body_key(*body) for body in bodies}
+    todo = sorted(keys - _conversions.keys(), key=lambda key: str(key[1]))
     made = map_forked(lambda key: _convert_one(*key), todo, per_process=50, piece="pages")
+    kept = {key: _conversions[key] for key in keys & _conversions.keys()}
+    _conversions.clear()
+    _conversions.update(kept)
     _conversions.update(zip(todo, made, strict=True))
-    # Only the conversions of this build are kept.
-    for key in set(_conversions) - keys:
-        del _conversions[key]
 
 
 def _convert_one(
@@ -325,7 +328,7 @@ def _convert_one(
 def _body(post: Post, page: str, slugs: set[str], out: Generated) -> str:
     """A post's body converted for ``page`` (shortcodes, links to sibling posts), its
     problems and missing images added to the build's warnings with their file and line."""
-    body, warnings = _converted(link_siblings(post.body, slugs), post.path, _site_root(page))
+    body, warnings = _converted(*_body_key(post, page, slugs))
     for warning in warnings:
         out.warnings.append(f"{post.path}:{post.body_line + warning.line - 1}: {warning.message}")
     for line, src in missing_images(post.body, {a.name for a in post.assets}):
@@ -690,7 +693,19 @@ def generate(
 
     slugs = {p.slug for p in posts}
 
-    _convert_posts(posts, slugs)
+    siblings = {
+        folder: {a.slug for a in articles if catalog.article_folder(a) == folder}
+        for folder in (catalog.ARTICLES_URI, catalog.EVENTS_URI)
+    }
+    _convert_bodies(
+        [
+            *((post, catalog.post_page(post.slug), slugs) for post in posts),
+            *(
+                (article, catalog.article_page(article), siblings[catalog.article_folder(article)])
+                for article in articles
+            ),
+        ]
+    )
 
     # Posts and items are independent of one another: made on all cores for a large
     # archive (generator/parallel.py), in their order.
@@ -713,8 +728,7 @@ def generate(
         out.pages.extend(part.pages)
         out.warnings.extend(part.warnings)
         out.links.extend(part.links)
-    for folder in (catalog.ARTICLES_URI, catalog.EVENTS_URI):
-        in_folder = {a.slug for a in articles if catalog.article_folder(a) == folder}
+    for folder, in_folder in siblings.items():
         for article in articles:
             if catalog.article_folder(article) == folder:
                 _article_page(content, article, tags, out, in_folder)
