@@ -19,16 +19,25 @@ sys.path.insert(0, str(ROOT))
 
 from generator.content.loader import load_taxonomy  # noqa: E402
 from generator.themes.corpus import load_corpus  # noqa: E402
+from generator.themes.evaluation import Score, corpus_gold, score  # noqa: E402
 from generator.themes.taxonomy import REQUIRED_TAGS  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "tagging" / "corpus"
 SECOND = CORPUS / "agreement" / "second-reading.yml"
 
 
+def kappa(row: Score, n: int) -> float:
+    """Cohen's kappa of one tag over ``n`` items read twice: agreement beyond chance."""
+    tn = n - row.tp - row.fp - row.fn
+    observed = (row.tp + tn) / n
+    chance = ((row.tp + row.fn) * (row.tp + row.fp) + (tn + row.fp) * (tn + row.fn)) / (n * n)
+    return (observed - chance) / (1 - chance) if chance < 1 else 1.0
+
+
 def main() -> int:
     taxonomy = load_taxonomy(ROOT / "content")
-    first = {
-        item.id: item.tags
+    items = {
+        item.id: item
         for source in load_corpus(CORPUS, {t.id for t in taxonomy.tags})
         for item in source.items
     }
@@ -36,30 +45,21 @@ def main() -> int:
         str(entry["id"]): frozenset(entry["tags"]) & set(REQUIRED_TAGS)
         for entry in yaml.safe_load(SECOND.read_text(encoding="utf-8"))["labels"]
     }
-    missing = sorted(set(second) - set(first))
+    missing = sorted(set(second) - set(items))
     if missing:
         print(f"ERREUR éléments absents du corpus : {', '.join(missing)}", file=sys.stderr)
         return 2
-    ids = sorted(second)
-    n = len(ids)
+    # The first reading as gold, the second as the prediction: F1 is symmetric.
+    rows = score(corpus_gold([items[i] for i in sorted(second)]), second, REQUIRED_TAGS)
+    n = len(second)
     print(f"{n} éléments lus deux fois ({SECOND.relative_to(ROOT)})")
     print(f"{'thème':<16} {'1re':>4} {'2e':>4} {'deux':>5} {'F1':>6} {'kappa':>6}")
-    total_tp = total_fp = total_fn = 0
-    for tag in REQUIRED_TAGS:
-        a = [tag in first[i] for i in ids]
-        b = [tag in second[i] for i in ids]
-        tp = sum(x and y for x, y in zip(a, b, strict=True))
-        fp = sum(y and not x for x, y in zip(a, b, strict=True))
-        fn = sum(x and not y for x, y in zip(a, b, strict=True))
-        tn = n - tp - fp - fn
-        observed = (tp + tn) / n
-        chance = ((tp + fn) * (tp + fp) + (tn + fp) * (tn + fn)) / (n * n)
-        kappa = (observed - chance) / (1 - chance) if chance < 1 else 1.0
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
-        total_tp, total_fp, total_fn = total_tp + tp, total_fp + fp, total_fn + fn
-        print(f"{tag:<16} {tp + fn:>4} {tp + fp:>4} {tp:>5} {f1:>6.3f} {kappa:>6.3f}")
-    micro = 2 * total_tp / (2 * total_tp + total_fp + total_fn)
-    print(f"{'micro':<16} {'':>4} {'':>4} {'':>5} {micro:>6.3f}")
+    for row in rows[:-1]:
+        print(
+            f"{row.tag:<16} {row.tp + row.fn:>4} {row.tp + row.fp:>4} {row.tp:>5} "
+            f"{row.f1:>6.3f} {kappa(row, n):>6.3f}"
+        )
+    print(f"{'micro':<16} {'':>4} {'':>4} {'':>5} {rows[-1].f1:>6.3f}")
     return 0
 
 

@@ -156,22 +156,18 @@ def load_corpus(root: Path, known_tags: set[str]) -> tuple[Source, ...]:
     seen_sources: dict[str, Path] = {}
     seen_items: dict[str, Path] = {}
     for source in sources:
-        if source.id in seen_sources:
-            raise ContentError(
-                source.path,
-                f"source « {source.id} » déjà déclarée dans {seen_sources[source.id]}",
-                key="source.id",
-            )
-        seen_sources[source.id] = source.path
+        _claim(seen_sources, source.id, source.path, "source", "déjà déclarée", "source.id")
         for item in source.items:
-            if item.id in seen_items:
-                raise ContentError(
-                    source.path,
-                    f"id « {item.id} » déjà utilisé dans {seen_items[item.id]}",
-                    key="items",
-                )
-            seen_items[item.id] = source.path
+            _claim(seen_items, item.id, source.path, "id", "déjà utilisé", "items")
     return tuple(sources)
+
+
+def _claim(seen: dict[str, Path], name: str, path: Path, what: str, taken: str, key: str) -> None:
+    """Record that ``path`` declares ``name``; one that another file declared already is
+    an error naming both files."""
+    if name in seen:
+        raise ContentError(path, f"{what} « {name} » {taken} dans {seen[name]}", key=key)
+    seen[name] = path
 
 
 def of_split(sources: Sequence[Source], split: str) -> tuple[Source, ...]:
