@@ -100,6 +100,8 @@ def test_knowledge_base_pages(built_site: Path) -> None:
                 "Publier le code source",
                 "L’IA Open Source existe-t-elle vraiment",
                 "Infolettre Avril",
+                # Writing advice that names a day to read in passing: not an event.
+                "Ray Bradbury",
             ],
         ),
     ],
