@@ -38,9 +38,10 @@ _function: Callable[[Any], Any] | None = None
 
 
 OFF_VARIABLE = "INFOLETTRE_PARALLEL_OFF"
-"""Environment variable naming, comma-separated, the :data:`PIECES` that stay in this
-process (``all``: every one): how ``python -m generator bench-pieces`` measures what each
-one saves. Unset, every piece uses the cores it can."""
+"""Environment variable naming, comma-separated, the :data:`PIECES` turned off (``all``:
+every one): their work stays in this process, or is done again for every page
+(``fragments``). That is how ``python -m generator bench-pieces`` measures what each one
+saves. Unset, every piece is on."""
 
 PIECES = {
     "archive": "archive read on all cores",
@@ -51,8 +52,10 @@ PIECES = {
     "feed-pages": "feed items' HTML made absolute on all cores",
     "csp": "pages' inline code read by a child as they are written",
     "accents": "search index folded by a child during the last hooks",
+    "fragments": "theme navigation written once for the pages that share it (no process)",
 }
-"""The work a build does beside its main process, by name."""
+"""The work a build does beside its main process, by name; and the one speed piece that
+stays in it, measured the same way."""
 
 
 def piece_on(piece: str | None) -> bool:

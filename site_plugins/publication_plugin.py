@@ -36,6 +36,7 @@ from mkdocs.structure.pages import Page
 from generator.errors import GeneratorError
 from generator.publish.site import PageFacts, Publication, open_publication
 
+from . import theme_fragments
 from .theme_scripts import template_scripts
 
 log = get_plugin_logger(__name__)
@@ -77,6 +78,8 @@ class PublicationPlugin(BasePlugin[PublicationConfig]):
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> None:
         self.env, self.files = env, files
+        if self.site is not None:
+            theme_fragments.install(env)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if self.site is not None:
