@@ -8,10 +8,17 @@ entries longer than ``max_entry_chars`` are cut (:mod:`generator.pages.search_en
 The hook only reads the file Material's ``search`` plugin wrote, calls the generator, and
 writes it back, in a child process while the other post-build hooks run; it waits for it
 after them.
+
+Material indexes each page as it is written, by parsing its HTML: a second of work per
+thousand pages. The plugin hands each page to a child process instead
+(:class:`~generator.parallel.Worker`, piece ``index``), which indexes it with Material's
+own code while MkDocs writes the next pages, and puts the entries back in the index, in
+the pages' order, before Material writes it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +27,12 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
 from generator.errors import GeneratorError
 from generator.pages import site
+from generator.parallel import Worker
 
 log = get_plugin_logger(__name__)
 
@@ -42,11 +52,90 @@ class SearchAccentsConfig(base.Config):
     """Length of an entry's text above which it is cut into entries of that size."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class _PageForIndex:
+    """What Material's search index reads of a page, as it is when Material would read it."""
+
+    meta: dict[str, Any]
+    content: str
+    toc: Any
+    url: str
+    title: Any
+
+
+def _entries_of(index: Any, page: _PageForIndex) -> list[Any]:
+    """The entries Material's ``index`` makes for ``page`` (the index is left empty)."""
+    index.entries = []
+    index.add_entry_from_context(page)
+    entries: list[Any] = index.entries
+    index.entries = []
+    return entries
+
+
+class _HandedIndex:
+    """One build's pages indexed by a child process, and where their entries go."""
+
+    def __init__(self, search: Any) -> None:
+        self.search = search
+        fresh = type(search.search_index)(**search.search_index.config)
+        self.worker: Worker[_PageForIndex, list[Any]] = Worker(
+            lambda page: _entries_of(fresh, page), piece="index"
+        )
+        self.slots: list[tuple[int, int] | int] = []
+        """Per page in order: the range of its entries in Material's list, or the number of
+        the page handed to the child."""
+        self.handed = 0
+        self._start = 0
+        self._restore: tuple[bool, Any] | None = None
+
+    def before(self, page: Page) -> None:
+        """Just before Material indexes ``page``: hand it over, and tell Material to skip it."""
+        self._start = len(self.search.search_index.entries)
+        self._restore = None
+        options = page.meta.get("search") or {}
+        if not isinstance(options, dict) or options.get("exclude"):
+            return
+        self.worker.send(
+            _PageForIndex(
+                meta=dict(page.meta),
+                content=str(page.content or ""),
+                toc=page.toc,
+                url=page.url,
+                title=page.title,
+            )
+        )
+        self._restore = ("search" in page.meta, page.meta.get("search"))
+        page.meta["search"] = {**options, "exclude": True}
+
+    def after(self, page: Page) -> None:
+        """Just after: the page's own ``search`` options back, and its place kept."""
+        if self._restore is None:
+            self.slots.append((self._start, len(self.search.search_index.entries)))
+            return
+        present, options = self._restore
+        if present:
+            page.meta["search"] = options
+        else:
+            del page.meta["search"]
+        self.slots.append(self.handed)
+        self.handed += 1
+
+    def finish(self) -> None:
+        """Material's list of entries, every page's in the order they were written."""
+        handed = self.worker.results()
+        entries = self.search.search_index.entries
+        merged: list[Any] = []
+        for slot in self.slots:
+            merged.extend(entries[slot[0] : slot[1]] if isinstance(slot, tuple) else handed[slot])
+        self.search.search_index.entries = merged
+
+
 class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
     """Add accent-free words to Material's search index after it is written."""
 
     def __init__(self) -> None:
         self.index = site.SearchIndex()
+        self.handed: _HandedIndex | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # A --dirty build indexes only the pages it renders again: the others keep the
@@ -54,8 +143,43 @@ class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
         self.index = site.SearchIndex(dirty=dirty)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.handed = None
         if self.config.enabled:
             self._call(self.index.before_build, Path(config.site_dir))
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> None:
+        search = config.plugins.get("material/search")
+        enabled = search is not None and search.config.get("enabled", True)
+        index = getattr(search, "search_index", None)
+        # Material's index, as this plugin knows it (entries made by its own method).
+        if (
+            self.config.enabled
+            and enabled
+            and callable(getattr(index, "add_entry_from_context", None))
+        ):
+            self.handed = _HandedIndex(search)
+
+    # Around Material's search (priority 0) and after the infolettre plugin's (50), which
+    # makes the titles what the index must read.
+    @event_priority(10)
+    def _hand_over(self, context: Any, /, *, page: Page, **kwargs: Any) -> None:
+        if self.handed is not None:
+            self.handed.before(page)
+
+    @event_priority(-10)
+    def _take_back(self, context: Any, /, *, page: Page, **kwargs: Any) -> None:
+        if self.handed is not None:
+            self.handed.after(page)
+
+    on_page_context = CombinedEvent(_hand_over, _take_back)
+
+    # Before Material's search plugin writes the index (priority 0): the entries made in the
+    # child process are put back.
+    @event_priority(10)
+    def _put_back(self, /, *, config: MkDocsConfig, **kwargs: Any) -> None:
+        handed, self.handed = self.handed, None
+        if handed is not None:
+            handed.finish()
 
     # Below the default priority: Material's search plugin writes the index in its own
     # on_post_build, which must have run. The index is completed beside the other
@@ -74,10 +198,13 @@ class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
     def _finish(self, /, *, config: MkDocsConfig, **kwargs: Any) -> None:
         self._call(self.index.finish)
 
-    on_post_build = CombinedEvent(_start, _finish)
+    on_post_build = CombinedEvent(_put_back, _start, _finish)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.index.cancel()
+        handed, self.handed = self.handed, None
+        if handed is not None:
+            handed.worker.cancel()
 
     @staticmethod
     def _call(step: Any, *args: Any) -> None:

@@ -202,3 +202,64 @@ def test_the_plugin_leaves_out_excluded_pages_and_cuts_long_ones(tmp_path: Path)
     assert len(pieces) > 5 and all(len(doc["text"]) <= 600 for doc in pieces)
     assert pieces[1]["location"].startswith("article/#:~:text=Paragraphe%20num%C3%A9ro%20")
     assert any(FIELD in doc for doc in pieces)  # accents still folded in the pieces
+
+
+_PAGES = {
+    "index.md": "# Accueil\n\nBienvenue sur le réseau.\n",
+    "sans-titre.md": "Un texte sans titre, puis une section.\n\n## Partie\n\nSuite.\n",
+    "avec-meta.md": (
+        "---\ntitle: 'Modèles <b>ouverts</b> & « LLM »'\ntags: [IA, événements, 3]\n"
+        "search:\n  boost: 2\n---\n\n# Titre\n\nIntro.\n\n## Une section\n\nTexte.\n\n"
+        "### Plus bas\n\nEncore.\n"
+    ),
+    "exclue.md": "---\nsearch:\n  exclude: true\n---\n\n# Exclue\n\nRien.\n",
+    "section-exclue.md": "# Page\n\nGardé.\n\n## Cachée { data-search-exclude }\n\nNon.\n",
+    "dossier/profond.md": "# Profond\n\nÀ propos de réseaux.\n",
+}
+
+
+def test_pages_indexed_by_a_child_give_the_same_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ``index`` piece: Material's index is the same, byte for byte, whether each page
+    is indexed here or handed to a child process, and the pages' own options stay."""
+    from generator import parallel
+    from site_plugins import search_accents_plugin
+
+    handed: list[tuple[int, bool]] = []
+    finish = search_accents_plugin._HandedIndex.finish
+
+    def counting(self: search_accents_plugin._HandedIndex) -> None:
+        handed.append((self.handed, self.worker.forked))
+        finish(self)
+
+    monkeypatch.setattr(search_accents_plugin._HandedIndex, "finish", counting)
+    written = {}
+    for off in ("", "index"):
+        monkeypatch.setenv(parallel.OFF_VARIABLE, off)
+        root = tmp_path / (off or "on")
+        for name, text in _PAGES.items():
+            (root / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / "docs" / name).write_text(text, encoding="utf-8")
+        (root / "mkdocs.yml").write_text(
+            "site_name: Test\ntheme:\n  name: material\n  language: fr\n"
+            "markdown_extensions: [attr_list]\n"
+            "plugins:\n  - search\n  - search_accents\n",
+            encoding="utf-8",
+        )
+        site = build_site(root, strict=False)
+        written[off] = (site / "search" / "search_index.json").read_bytes()
+        html = (site / "exclue" / "index.html").read_text(encoding="utf-8")
+        assert "Exclue" in html
+    # Every page but the excluded one went to the child when the piece was on; off, they
+    # are indexed here, by the same code.
+    assert handed == [(len(_PAGES) - 1, True), (len(_PAGES) - 1, False)]
+    assert written[""] == written["index"]
+    docs = json.loads(written[""])["docs"]
+    assert [d["location"] for d in docs if d["location"].startswith("avec-meta/")] == [
+        "avec-meta/",
+        "avec-meta/#une-section",
+        "avec-meta/#plus-bas",
+    ]
+    assert all(d.get("boost") == 2 for d in docs if d["location"].startswith("avec-meta/"))
+    assert not [d for d in docs if d["location"].startswith("exclue/")]
