@@ -51,8 +51,7 @@ PIECES = {
     "feeds": "site feeds written by a child while MkDocs renders",
     "feed-pages": "feed items' HTML made absolute on all cores",
     "csp": "pages' inline code read by a child as they are written",
-    "accents": "search index folded by a child during the last hooks",
-    "index": "pages indexed for search by a child as they are written",
+    "index": "pages indexed for search, accent-free words included, by a child as they are written",
     "fragments": "theme navigation written once for the pages that share it (no process)",
 }
 """The work a build does beside its main process, by name; and the one speed piece that

@@ -5,15 +5,15 @@ Material's search index (``search/search_index.json``) gets, for each entry, the
 accented words without their accents (:mod:`generator.pages.search_accents` says why Material
 cannot do it itself); the pages of ``exclude`` (the code reference) are left out, and
 entries longer than ``max_entry_chars`` are cut (:mod:`generator.pages.search_entries`).
-The hook only reads the file Material's ``search`` plugin wrote, calls the generator, and
-writes it back, in a child process while the other post-build hooks run; it waits for it
-after them.
 
 Material indexes each page as it is written, by parsing its HTML: a second of work per
 thousand pages. The plugin hands each page to a child process instead
 (:class:`~generator.parallel.Worker`, piece ``index``), which indexes it with Material's
-own code while MkDocs writes the next pages, and puts the entries back in the index, in
-the pages' order, before Material writes it.
+own code and makes its entries what readers' search gets (:func:`site.readers_entries`)
+while MkDocs writes the next pages; the entries go back into Material's index, in the
+pages' order, before Material writes it. A ``--dirty`` build, which indexes only the
+pages it renders again, has its index read back once written, completed and merged with
+the last one (:class:`site.SearchIndex`).
 """
 
 from __future__ import annotations
@@ -73,14 +73,26 @@ def _entries_of(index: Any, page: _PageForIndex) -> list[Any]:
 
 
 class _HandedIndex:
-    """One build's pages indexed by a child process, and where their entries go."""
+    """One build's pages indexed by a child process, and where their entries go.
 
-    def __init__(self, search: Any) -> None:
+    With ``readers`` (the ``exclude`` and ``max_entry_chars`` options), the child also
+    makes each page's entries what readers' search gets (:func:`site.readers_entries`),
+    and the index Material writes is complete.
+    """
+
+    def __init__(self, search: Any, readers: tuple[tuple[str, ...], int] | None) -> None:
         self.search = search
+        self.readers = readers
         fresh = type(search.search_index)(**search.search_index.config)
-        self.worker: Worker[_PageForIndex, list[Any]] = Worker(
-            lambda page: _entries_of(fresh, page), piece="index"
-        )
+        settings = dict(search.search_index.config)
+
+        def index(page: _PageForIndex) -> list[Any]:
+            entries = _entries_of(fresh, page)
+            if readers is None:
+                return entries
+            return site.readers_entries(entries, settings, exclude=readers[0], max_chars=readers[1])
+
+        self.worker: Worker[_PageForIndex, list[Any]] = Worker(index, piece="index")
         self.slots: list[tuple[int, int] | int] = []
         """Per page in order: the range of its entries in Material's list, or the number of
         the page handed to the child."""
@@ -121,13 +133,32 @@ class _HandedIndex:
         self.handed += 1
 
     def finish(self) -> None:
-        """Material's list of entries, every page's in the order they were written."""
+        """Material's list of entries, every page's in the order they were written (with
+        ``readers``, completed as readers' search gets them).
+
+        Raises:
+            ValueError: Material's index is not shaped as this plugin knows it.
+        """
         handed = self.worker.results()
-        entries = self.search.search_index.entries
+        index = self.search.search_index
         merged: list[Any] = []
         for slot in self.slots:
-            merged.extend(entries[slot[0] : slot[1]] if isinstance(slot, tuple) else handed[slot])
-        self.search.search_index.entries = merged
+            if not isinstance(slot, tuple):
+                merged.extend(handed[slot])
+            elif self.readers is None:
+                merged.extend(index.entries[slot[0] : slot[1]])
+            else:  # a page Material indexed here
+                merged.extend(
+                    site.readers_entries(
+                        index.entries[slot[0] : slot[1]],
+                        index.config,
+                        exclude=self.readers[0],
+                        max_chars=self.readers[1],
+                    )
+                )
+        index.entries = merged
+        if self.readers is not None:
+            index.config = site.readers_config(index.config)
 
 
 class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
@@ -135,15 +166,19 @@ class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
 
     def __init__(self) -> None:
         self.index = site.SearchIndex()
+        self.dirty = False
         self.handed: _HandedIndex | None = None
+        self.complete = False
+        """The index Material writes is already what readers get (made page by page)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # A --dirty build indexes only the pages it renders again: the others keep the
         # entries of the index already in the site folder.
+        self.dirty = dirty
         self.index = site.SearchIndex(dirty=dirty)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        self.handed = None
+        self.handed, self.complete = None, False
         if self.config.enabled:
             self._call(self.index.before_build, Path(config.site_dir))
 
@@ -157,7 +192,9 @@ class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
             and enabled
             and callable(getattr(index, "add_entry_from_context", None))
         ):
-            self.handed = _HandedIndex(search)
+            # A --dirty build's index is merged with the last one once it is written.
+            readers = (tuple(self.config.exclude), self.config.max_entry_chars)
+            self.handed = _HandedIndex(search, None if self.dirty else readers)
 
     # Around Material's search (priority 0) and after the infolettre plugin's (50), which
     # makes the titles what the index must read.
@@ -179,29 +216,33 @@ class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
     def _put_back(self, /, *, config: MkDocsConfig, **kwargs: Any) -> None:
         handed, self.handed = self.handed, None
         if handed is not None:
-            handed.finish()
+            try:
+                handed.finish()
+            except ValueError as err:
+                raise PluginError(f"index de recherche de Material inattendu : {err}") from err
+            self.complete = handed.readers is not None
 
     # Below the default priority: Material's search plugin writes the index in its own
-    # on_post_build, which must have run. The index is completed beside the other
-    # post-build hooks, and waited for last.
+    # on_post_build, which must have run. Only an index not made complete page by page
+    # (a --dirty build's) is read again here.
     @event_priority(-50)
-    def _start(self, /, *, config: MkDocsConfig, **kwargs: Any) -> None:
-        started = self.config.enabled and self.index.start(
-            Path(config.site_dir),
-            exclude=tuple(self.config.exclude),
-            max_chars=self.config.max_entry_chars,
-        )
-        if self.config.enabled and not started:
+    def _complete(self, /, *, config: MkDocsConfig, **kwargs: Any) -> None:
+        if not self.config.enabled or self.complete:
+            return
+        try:
+            written = self.index.complete(
+                Path(config.site_dir),
+                exclude=tuple(self.config.exclude),
+                max_chars=self.config.max_entry_chars,
+            )
+        except GeneratorError as err:
+            raise PluginError(str(err)) from err
+        if not written:
             log.info("pas d'index de recherche (%s) : plugin search absent ou désactivé", INDEX)
 
-    @event_priority(-200)
-    def _finish(self, /, *, config: MkDocsConfig, **kwargs: Any) -> None:
-        self._call(self.index.finish)
-
-    on_post_build = CombinedEvent(_put_back, _start, _finish)
+    on_post_build = CombinedEvent(_put_back, _complete)
 
     def on_build_error(self, *, error: Exception) -> None:
-        self.index.cancel()
         handed, self.handed = self.handed, None
         if handed is not None:
             handed.worker.cancel()

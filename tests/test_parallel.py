@@ -255,10 +255,10 @@ def test_a_piece_turned_off_stays_in_this_process(monkeypatch: pytest.MonkeyPatc
         # Another piece still uses the cores; "all" turns every one off.
         pids = parallel.map_forked(lambda _: os.getpid(), items, processes=2, piece="tagging")
         assert len(set(pids)) == 2
-        job = parallel.Background(os.getpid, piece="accents")
+        job = parallel.Background(os.getpid, piece="feeds")
         assert job.forked and job.result() != os.getpid()
     monkeypatch.setenv(parallel.OFF_VARIABLE, "all")
-    assert not parallel.Background(os.getpid, piece="accents").forked
+    assert not parallel.Background(os.getpid, piece="feeds").forked
     assert parallel.piece_on(None)  # unnamed work is never turned off
 
 

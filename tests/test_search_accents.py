@@ -235,9 +235,14 @@ def test_pages_indexed_by_a_child_give_the_same_index(
 
     monkeypatch.setattr(search_accents_plugin._HandedIndex, "finish", counting)
     written = {}
-    for off in ("", "index"):
-        monkeypatch.setenv(parallel.OFF_VARIABLE, off)
-        root = tmp_path / (off or "on")
+    for off in ("", "index", "read back"):
+        if off == "read back":
+            # No page handed over: the index Material writes is read back and completed,
+            # as a --dirty build's is.
+            monkeypatch.setattr(search_accents_plugin.SearchAccentsPlugin, "on_env", None)
+        else:
+            monkeypatch.setenv(parallel.OFF_VARIABLE, off)
+        root = tmp_path / (off or "on").replace(" ", "-")
         for name, text in _PAGES.items():
             (root / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
             (root / "docs" / name).write_text(text, encoding="utf-8")
@@ -254,7 +259,7 @@ def test_pages_indexed_by_a_child_give_the_same_index(
     # Every page but the excluded one went to the child when the piece was on; off, they
     # are indexed here, by the same code.
     assert handed == [(len(_PAGES) - 1, True), (len(_PAGES) - 1, False)]
-    assert written[""] == written["index"]
+    assert written[""] == written["index"] == written["read back"]
     docs = json.loads(written[""])["docs"]
     assert [d["location"] for d in docs if d["location"].startswith("avec-meta/")] == [
         "avec-meta/",

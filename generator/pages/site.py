@@ -311,7 +311,6 @@ class SearchIndex:
     def __init__(self, *, dirty: bool = False) -> None:
         self.dirty = dirty
         self._previous: Any = None
-        self._job: Background[None] | None = None
 
     def before_build(self, site_dir: Path) -> None:
         """Before the index is written again: a partial build keeps the current one."""
@@ -320,46 +319,66 @@ class SearchIndex:
         if self.dirty and path.is_file():
             self._previous = _read_index(path)
 
-    def start(
+    def complete(
         self,
         site_dir: Path,
         *,
         exclude: tuple[str, ...] = (),
         max_chars: int = SEARCH_ENTRY_CHARS,
     ) -> bool:
-        """The index is written: complete it, beside the rest of the build. ``False``
-        when the site has no index.
+        """The index is written: complete it. ``False`` when the site has no index.
+
+        A full build's index is made complete page by page as the pages are indexed
+        (:func:`readers_entries`); this is for the index written otherwise (a partial
+        build's, merged with the last one).
 
         Args:
             site_dir: The built site.
             exclude: Locations (``reference/``) whose pages are left out of the index.
             max_chars: Length of an entry's text above which it is cut.
+
+        Raises:
+            GeneratorError: The index cannot be read or is not Material's.
         """
         path = site_dir / SEARCH_INDEX
         previous, self._previous = self._previous, None
         if not path.is_file():
             return False
-        self._job = Background(
-            lambda: _fold_index(path, previous, exclude=exclude, max_chars=max_chars),
-            piece="accents",
-        )
+        _fold_index(path, previous, exclude=exclude, max_chars=max_chars)
         return True
 
-    def finish(self) -> None:
-        """Wait for the index to be complete.
 
-        Raises:
-            GeneratorError: The index cannot be read or is not Material's.
-        """
-        job, self._job = self._job, None
-        if job is not None:
-            job.result()
+def readers_entries(
+    entries: list[Any],
+    config: Mapping[str, Any],
+    *,
+    exclude: tuple[str, ...] = (),
+    max_chars: int = SEARCH_ENTRY_CHARS,
+) -> list[Any]:
+    """Material's entries of some pages as readers' search gets them: the same steps as
+    :class:`SearchIndex` takes on the written index, taken page by page as the pages are
+    indexed (each step only looks at one page's entries).
 
-    def cancel(self) -> None:
-        """The build failed: stop completing the index."""
-        if self._job is not None:
-            self._job.cancel()
-            self._job = None
+    Args:
+        entries: Material's entries (``location``, ``title``, ``text``…).
+        config: Material's index settings (``lang``, ``separator``, ``fields``…).
+        exclude: Locations whose pages are left out.
+        max_chars: Length of an entry's text above which it is cut.
+
+    Raises:
+        ValueError: ``config`` or an entry is not shaped like Material's.
+    """
+    index = {"config": dict(config), "docs": entries}
+    readers = split_long_entries(without_pages(index, exclude), max_chars)
+    docs: list[Any] = add_accent_free_field(readers)["docs"]
+    return docs
+
+
+def readers_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Material's index settings with the accent-free field declared
+    (:func:`readers_entries` fills it)."""
+    declared: dict[str, Any] = add_accent_free_field({"config": dict(config), "docs": []})["config"]
+    return declared
 
 
 def _read_index(path: Path) -> Any:
