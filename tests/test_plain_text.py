@@ -140,3 +140,17 @@ def test_generated_pages_hold_nothing_executable(
             heading = converted.split("<h1", 1)[1].split(">", 1)[1].split("</h1>", 1)[0]
             seen.add(" ".join(html.unescape(heading).split()))
     assert seen == titles
+
+
+def test_text_pickled_to_a_child_keeps_its_kind() -> None:
+    """The search index is made in a child process: a title being indexed must arrive
+    escaped by ``str()`` there too."""
+    import pickle
+
+    from generator.pages.plain_text import PlainText, _IndexText
+
+    title = "<script>x()</script>"
+    indexed = pickle.loads(pickle.dumps(_IndexText(title)))
+    assert type(indexed) is _IndexText and str(indexed) == "&lt;script&gt;x()&lt;/script&gt;"
+    plain = pickle.loads(pickle.dumps(PlainText(title)))
+    assert type(plain) is PlainText and str(plain) == title

@@ -41,9 +41,9 @@ class PlainText(str):
         return escape(str.__str__(self))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Pickled to the child processes (feeds) as what it is: a plain string would do,
-        # but the class keeps its meaning.
-        return (PlainText, (str.__str__(self),))
+        # Pickled to the child processes (feeds, search index) as what it is, subclass
+        # included: a title being indexed must stay escaped in the child that indexes it.
+        return (type(self), (str.__str__(self),))
 
 
 def finalize(value: Any) -> Any:
