@@ -44,7 +44,6 @@ every one): their work stays in this process, or is done again for every page
 saves. Unset, every piece is on."""
 
 PIECES = {
-    "archive": "archive read on all cores",
     "tagging": "tagging on all cores",
     "pages": "posts' and items' pages made on all cores",
     "cache": "generator cache written by a child, pages handed from memory",

@@ -215,9 +215,7 @@ def test_with_a_thread_running_a_worker_does_each_item_as_it_is_handed() -> None
         thread.join()
 
 
-def test_an_archive_read_on_two_cores_equals_one_read_here(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_archives_read_at_once_equal_each_feed_read_alone(tmp_path: Path) -> None:
     content = load_content(CONTENT)
     base = content.items[0]
     feed = content.feeds[0]
@@ -229,10 +227,9 @@ def test_an_archive_read_on_two_cores_equals_one_read_here(
         path = tmp_path / feed.id / f"{item.slug}.md"
         path.parent.mkdir(exist_ok=True)
         path.write_text(item_to_text(item), encoding="utf-8")
-    forked = read_archives(tmp_path, [feed])
-    monkeypatch.setattr(parallel, "can_fork", lambda piece=None: False)
-    assert forked == read_archives(tmp_path, [feed]) == read_feed_archive(tmp_path, feed)
-    assert [item.slug for item in forked] == [item.slug for item in items]
+    read = read_archives(tmp_path, [feed])
+    assert read == read_feed_archive(tmp_path, feed)
+    assert [item.slug for item in read] == [item.slug for item in items]
 
 
 def test_background_children_yield_the_cores_to_the_build() -> None:
@@ -287,7 +284,7 @@ def test_the_pieces_report_gives_medians_costs_and_verdicts() -> None:
 def test_pieces_can_be_measured_off_in_groups() -> None:
     from bench.pieces import ALL_OFF, ALL_ON, settings
 
-    assert settings(["archive, pages", "feeds"]) == [ALL_ON, "archive,pages", "feeds", ALL_OFF]
+    assert settings(["tagging, pages", "feeds"]) == [ALL_ON, "tagging,pages", "feeds", ALL_OFF]
     for wrong in (["nothing"], [","], ["feeds,nothing"]):
         with pytest.raises(ValueError, match="pièces connues"):
             settings(wrong)
