@@ -11,9 +11,9 @@ thousand pages. The plugin hands each page to a child process instead
 (:class:`~generator.parallel.Worker`, piece ``index``), which indexes it with Material's
 own code and makes its entries what readers' search gets (:func:`site.readers_entries`)
 while MkDocs writes the next pages; the entries go back into Material's index, in the
-pages' order, before Material writes it. A ``--dirty`` build, which indexes only the
-pages it renders again, has its index read back once written, completed and merged with
-the last one (:class:`site.SearchIndex`).
+pages' order, before Material writes it. A ``--dirty`` build indexes only the pages it
+renders again: their entries then replace theirs in the last index
+(:class:`site.SearchIndex`).
 """
 
 from __future__ import annotations
@@ -75,22 +75,19 @@ def _entries_of(index: Any, page: _PageForIndex) -> list[Any]:
 class _HandedIndex:
     """One build's pages indexed by a child process, and where their entries go.
 
-    With ``readers`` (the ``exclude`` and ``max_entry_chars`` options), the child also
-    makes each page's entries what readers' search gets (:func:`site.readers_entries`),
-    and the index Material writes is complete.
+    The child also makes each page's entries what readers' search gets
+    (:func:`site.readers_entries`, with the plugin's ``exclude`` and ``max_entry_chars``
+    as ``readers``): the index Material writes is complete.
     """
 
-    def __init__(self, search: Any, readers: tuple[tuple[str, ...], int] | None) -> None:
+    def __init__(self, search: Any, readers: tuple[tuple[str, ...], int]) -> None:
         self.search = search
-        self.readers = readers
+        self.exclude, self.max_chars = readers
         fresh = type(search.search_index)(**search.search_index.config)
         settings = dict(search.search_index.config)
 
         def index(page: _PageForIndex) -> list[Any]:
-            entries = _entries_of(fresh, page)
-            if readers is None:
-                return entries
-            return site.readers_entries(entries, settings, exclude=readers[0], max_chars=readers[1])
+            return self._readers(_entries_of(fresh, page), settings)
 
         self.worker: Worker[_PageForIndex, list[Any]] = Worker(index, piece="index")
         self.slots: list[tuple[int, int] | int] = []
@@ -132,9 +129,14 @@ class _HandedIndex:
         self.slots.append(self.handed)
         self.handed += 1
 
-    def finish(self) -> None:
-        """Material's list of entries, every page's in the order they were written (with
-        ``readers``, completed as readers' search gets them).
+    def _readers(self, entries: list[Any], settings: Any) -> list[Any]:
+        return site.readers_entries(
+            entries, settings, exclude=self.exclude, max_chars=self.max_chars
+        )
+
+    def finish(self) -> dict[str, Any]:
+        """Material's index, every page's entries in the order they were written,
+        complete as readers' search gets them; and that index.
 
         Raises:
             ValueError: Material's index is not shaped as this plugin knows it.
@@ -143,22 +145,13 @@ class _HandedIndex:
         index = self.search.search_index
         merged: list[Any] = []
         for slot in self.slots:
-            if not isinstance(slot, tuple):
+            if isinstance(slot, tuple):  # a page Material indexed here
+                merged.extend(self._readers(index.entries[slot[0] : slot[1]], index.config))
+            else:
                 merged.extend(handed[slot])
-            elif self.readers is None:
-                merged.extend(index.entries[slot[0] : slot[1]])
-            else:  # a page Material indexed here
-                merged.extend(
-                    site.readers_entries(
-                        index.entries[slot[0] : slot[1]],
-                        index.config,
-                        exclude=self.readers[0],
-                        max_chars=self.readers[1],
-                    )
-                )
         index.entries = merged
-        if self.readers is not None:
-            index.config = site.readers_config(index.config)
+        index.config = site.readers_config(index.config)
+        return {"config": index.config, "docs": index.entries}
 
 
 class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
@@ -168,8 +161,8 @@ class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
         self.index = site.SearchIndex()
         self.dirty = False
         self.handed: _HandedIndex | None = None
-        self.complete = False
-        """The index Material writes is already what readers get (made page by page)."""
+        self.fresh: dict[str, Any] | None = None
+        """The index Material writes, already what readers get (made page by page)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # A --dirty build indexes only the pages it renders again: the others keep the
@@ -178,7 +171,7 @@ class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
         self.index = site.SearchIndex(dirty=dirty)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        self.handed, self.complete = None, False
+        self.handed, self.fresh = None, None
         if self.config.enabled:
             self._call(self.index.before_build, Path(config.site_dir))
 
@@ -192,9 +185,8 @@ class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
             and enabled
             and callable(getattr(index, "add_entry_from_context", None))
         ):
-            # A --dirty build's index is merged with the last one once it is written.
             readers = (tuple(self.config.exclude), self.config.max_entry_chars)
-            self.handed = _HandedIndex(search, None if self.dirty else readers)
+            self.handed = _HandedIndex(search, readers)
 
     # Around Material's search (priority 0) and after the infolettre plugin's (50), which
     # makes the titles what the index must read.
@@ -217,23 +209,24 @@ class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
         handed, self.handed = self.handed, None
         if handed is not None:
             try:
-                handed.finish()
+                self.fresh = handed.finish()
             except ValueError as err:
                 raise PluginError(f"index de recherche de Material inattendu : {err}") from err
-            self.complete = handed.readers is not None
 
     # Below the default priority: Material's search plugin writes the index in its own
-    # on_post_build, which must have run. Only an index not made complete page by page
-    # (a --dirty build's) is read again here.
+    # on_post_build, which must have run. A --dirty build's is put into the last index;
+    # one not made page by page (no page handed over) is read back and completed.
     @event_priority(-50)
     def _complete(self, /, *, config: MkDocsConfig, **kwargs: Any) -> None:
-        if not self.config.enabled or self.complete:
+        if not self.config.enabled:
             return
+        fresh, self.fresh = self.fresh, None
         try:
             written = self.index.complete(
                 Path(config.site_dir),
                 exclude=tuple(self.config.exclude),
                 max_chars=self.config.max_entry_chars,
+                fresh=fresh,
             )
         except GeneratorError as err:
             raise PluginError(str(err)) from err

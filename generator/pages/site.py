@@ -325,17 +325,18 @@ class SearchIndex:
         *,
         exclude: tuple[str, ...] = (),
         max_chars: int = SEARCH_ENTRY_CHARS,
+        fresh: Mapping[str, Any] | None = None,
     ) -> bool:
         """The index is written: complete it. ``False`` when the site has no index.
-
-        A full build's index is made complete page by page as the pages are indexed
-        (:func:`readers_entries`); this is for the index written otherwise (a partial
-        build's, merged with the last one).
 
         Args:
             site_dir: The built site.
             exclude: Locations (``reference/``) whose pages are left out of the index.
             max_chars: Length of an entry's text above which it is cut.
+            fresh: The index of the pages this build rendered, already complete
+                (:func:`readers_entries`, page by page as they were indexed): Material
+                wrote it, and only a partial build has more to do, putting it into the
+                last index. Without it, the index Material wrote is read and completed.
 
         Raises:
             GeneratorError: The index cannot be read or is not Material's.
@@ -344,7 +345,20 @@ class SearchIndex:
         previous, self._previous = self._previous, None
         if not path.is_file():
             return False
-        _fold_index(path, previous, exclude=exclude, max_chars=max_chars)
+        if fresh is None:
+            _fold_index(path, previous, exclude=exclude, max_chars=max_chars)
+        elif previous is not None:
+            try:
+                # The settings as Material writes them: the keys of the last index.
+                settings = fresh.get("config") or {}
+                kept = previous.get("config") if isinstance(previous, dict) else None
+                if isinstance(kept, dict) and isinstance(settings, Mapping):
+                    shaped = {key: settings[key] for key in kept if key in settings}
+                    fresh = {**fresh, "config": shaped}
+                merged = merge_rebuilt(previous, fresh)
+            except ValueError as err:
+                raise GeneratorError(f"{path} : index de recherche illisible : {err}") from err
+            path.write_text(json.dumps(merged, separators=(",", ":")), encoding="utf-8")
         return True
 
 
