@@ -160,9 +160,12 @@ def test_a_dirty_build_keeps_every_page_in_the_search_index(tmp_path: Path) -> N
         encoding="utf-8",
     )
 
+    configs = []
+
     def run(*, dirty: bool) -> list[dict[str, str]]:
         site = build_site(tmp_path, dirty=dirty, strict=False)
         index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+        configs.append(index["config"])
         docs_: list[dict[str, str]] = index["docs"]
         return docs_
 
@@ -177,6 +180,9 @@ def test_a_dirty_build_keeps_every_page_in_the_search_index(tmp_path: Path) -> N
     assert "Édition nouvelle" in texts and "À propos de modèles" in texts
     assert "À propos de réseaux" not in texts
     assert all(FIELD in d for d in partial if "propos" in d["text"] or "Édition" in d["text"])
+    # The settings as Material writes them, the accent-free field declared.
+    assert configs[0] == configs[1] and FIELD in configs[1]["fields"]
+    assert set(configs[1]) == {"lang", "separator", "pipeline", "fields"}
 
 
 def test_the_plugin_leaves_out_excluded_pages_and_cuts_long_ones(tmp_path: Path) -> None:
