@@ -4,11 +4,12 @@ Every stage is timed on its own: ingestion of the feed snapshots, reading the co
 tagging, page generation, the full ``mkdocs build``, a second build with nothing
 changed, a build after editing one post; and, in the same run, a bare MkDocs site with
 the same number of plain pages, so that the figures read as ratios that hold from one
-machine to another. Builds run in a child process each, whose peak memory is read from
-the kernel (``wait4``). With ``serve``, the editor's loop too: ``mkdocs serve`` (then
-``mkdocs serve --dirty --no-strict``) on a free port, the time to its first page, then the time
-from saving an edited post to the server answering with the edited page. Figures are
-printed, never asserted: this is not a test.
+machine to another. The full build (from an empty cache) and the bare one are run in
+turn several times, and the ratio compares their medians. Builds run in a child process
+each, whose peak memory is read from the kernel (``wait4``). With ``serve``, the editor's
+loop too: ``mkdocs serve`` (then ``mkdocs serve --dirty --no-strict``) on a free port, the
+time to its first page, then the time from saving an edited post to the server answering
+with the edited page. Figures are printed, never asserted: this is not a test.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import random
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -63,6 +65,8 @@ class Stage:
     name: str
     seconds: float
     peak_mib: float | None = None
+    runs: tuple[float, ...] = ()
+    """Each run's seconds, when ``seconds`` is their median."""
 
 
 @dataclass(kw_only=True)
@@ -232,6 +236,17 @@ def _named(stage: Stage, name: str) -> Stage:
     return Stage(name=name, seconds=stage.seconds, peak_mib=stage.peak_mib)
 
 
+def _median(name: str, stages: Sequence[Stage]) -> Stage:
+    """One stage for several runs of it: their median, each run, the highest peak."""
+    peaks = [stage.peak_mib for stage in stages if stage.peak_mib is not None]
+    return Stage(
+        name=name,
+        seconds=statistics.median(stage.seconds for stage in stages),
+        peak_mib=max(peaks) if peaks else None,
+        runs=tuple(stage.seconds for stage in stages) if len(stages) > 1 else (),
+    )
+
+
 def free_port() -> int:
     """A TCP port of 127.0.0.1 that nothing listens on (the system picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -325,10 +340,18 @@ def serve_reload(
 
 
 def run_size(
-    workdir: Path, *, items: int, posts: int, stream: TextIO, serve: bool = False
+    workdir: Path,
+    *,
+    items: int,
+    posts: int,
+    stream: TextIO,
+    serve: bool = False,
+    rounds: int = 1,
 ) -> SiteBench:
     """Time every stage for one size, in folders under ``workdir`` (``serve``: the
-    editor's loop in ``mkdocs serve`` too)."""
+    editor's loop in ``mkdocs serve`` too). The full build and the bare one are timed
+    ``rounds`` times, in turn, each full build from an empty cache: their medians make
+    the ratio, so that a slow phase of the machine does not fall on one of them."""
     bench = SiteBench(items=items, posts=posts)
     stages = bench.stages
     project = make_project(workdir / f"site-{items}-{posts}", items=items, posts=posts)
@@ -350,19 +373,34 @@ def run_size(
     _timed(stages, "étiquetage", lambda: tag_entries(content, entries, memo=memo))
     _timed(stages, "génération des pages", lambda: generate(content, now=now, tag_memo=memo))
     print(f"[{items} articles, {posts} infolettres] mkdocs build…", file=stream, flush=True)
-    stages.append(_named(build(project), "mkdocs build (complet)"))
+    full = [build(project)]
     # The pages of the built site, all of them (blog views, guide, reference…); images and
     # feeds are not pages.
     bench.pages = html_pages(project / "site")
     stages.append(_named(build(project), "mkdocs build (rien de changé)"))
     post = content_root / "infolettre" / "infolettre_1" / "index.md"
-    post.write_text(read_text(post) + "\nUn paragraphe ajouté.\n", encoding="utf-8")
+    original = read_text(post)
+    post.write_text(original + "\nUn paragraphe ajouté.\n", encoding="utf-8")
     stages.append(_named(build(project), "mkdocs build (une infolettre modifiée)"))
+    post.write_text(original, encoding="utf-8")
     print(f"[{items} articles, {posts} infolettres] site témoin…", file=stream, flush=True)
     # The bare site writes its home and 404 pages besides its plain pages.
-    bare = make_bare_project(workdir / f"bare-{bench.pages}", pages=bench.pages - 2)
-    bare_stage = build(bare)
-    stages.append(_named(bare_stage, f"{BARE} ({html_pages(bare / 'site')} pages)"))
+    bare_root = make_bare_project(workdir / f"bare-{bench.pages}", pages=bench.pages - 2)
+    bare = [build(bare_root)]
+    for number in range(2, rounds + 1):
+        print(
+            f"[{items} articles, {posts} infolettres] tour {number}/{rounds} : "
+            "build complet (cache vide), puis site témoin…",
+            file=stream,
+            flush=True,
+        )
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        shutil.rmtree(project / "site", ignore_errors=True)
+        full.append(build(project))
+        shutil.rmtree(bare_root / "site", ignore_errors=True)
+        bare.append(build(bare_root))
+    stages.insert(len(stages) - 2, _median("mkdocs build (complet)", full))
+    stages.append(_median(f"{BARE} ({html_pages(bare_root / 'site')} pages)", bare))
     if serve:
         for dirty in (False, True):
             print(
@@ -381,7 +419,10 @@ def report(results: Sequence[SiteBench]) -> str:
         lines.append(f"\n{bench.items} articles, {bench.posts} infolettres ({bench.pages} pages)")
         for stage in bench.stages:
             memory = f"  pic {stage.peak_mib:,.0f} Mio" if stage.peak_mib is not None else ""
-            lines.append(f"  {stage.name:<44} {stage.seconds:8.2f} s{memory}")
+            runs = ""
+            if stage.runs:
+                runs = "  (médiane ; tours : " + ", ".join(f"{r:.2f}" for r in stage.runs) + ")"
+            lines.append(f"  {stage.name:<44} {stage.seconds:8.2f} s{memory}{runs}")
         # What each build does (read, tag, generate); ingestion is a command of its own,
         # run when feeds change, and is reported above but not counted here.
         generator_s = sum(
@@ -425,15 +466,24 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def run(
-    sizes: Sequence[tuple[int, int]], *, keep: Path | None, stream: TextIO, serve: bool = False
+    sizes: Sequence[tuple[int, int]],
+    *,
+    keep: Path | None,
+    stream: TextIO,
+    serve: bool = False,
+    rounds: int = 1,
 ) -> str:
-    """Run the benchmark for every size; returns the printable report."""
+    """Run the benchmark for every size (``rounds``: runs of the full and bare builds);
+    returns the printable report."""
+
+    def each(workdir: Path) -> list[SiteBench]:
+        return [
+            run_size(workdir, items=i, posts=p, stream=stream, serve=serve, rounds=rounds)
+            for i, p in sizes
+        ]
+
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True)
-        results = [run_size(keep, items=i, posts=p, stream=stream, serve=serve) for i, p in sizes]
-    else:
-        with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
-            results = [
-                run_size(Path(tmp), items=i, posts=p, stream=stream, serve=serve) for i, p in sizes
-            ]
-    return report(results)
+        return report(each(keep))
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
+        return report(each(Path(tmp)))

@@ -37,7 +37,10 @@ STAGES = (
 @pytest.mark.slow
 def test_a_tiny_benchmark_prints_every_stage() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "bench", "--items", "10", "--posts", "1", "--serve"],
+        [
+            *(sys.executable, "-m", "generator", "bench"),
+            *("--items", "10", "--posts", "1", "--serve", "--rounds", "2"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -57,6 +60,10 @@ def test_a_tiny_benchmark_prints_every_stage() -> None:
     bare = re.search(r"MkDocs nu \((\d+) pages\)", report)
     assert pages and bare and pages[1] == bare[1], report
     assert "ratio build complet / MkDocs nu" in report
+    # Two runs each of the full and bare builds, their medians compared.
+    for stage in ("mkdocs build (complet)", "MkDocs nu"):
+        line = next(line for line in report.splitlines() if stage in line)
+        assert re.search(r"tours : \d+\.\d\d, \d+\.\d\d\)", line), line
     assert "étapes du générateur" in report
     for label in ("mkdocs serve", "mkdocs serve --dirty"):
         assert re.search(

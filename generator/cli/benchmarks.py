@@ -16,7 +16,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"ERREUR {err}", file=sys.stderr)
         return 2
-    print(run(sizes, keep=args.keep, stream=sys.stderr, serve=args.serve))
+    if args.rounds < 1:
+        print("ERREUR --rounds : au moins 1", file=sys.stderr)
+        return 2
+    print(run(sizes, keep=args.keep, stream=sys.stderr, serve=args.serve, rounds=args.rounds))
     return 0
 
 
@@ -63,6 +66,15 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help="plusieurs tailles dans la même exécution (ex. 1000x50 3000x200), pour la croissance",
     )
     bench.add_argument("--keep", type=Path, help="garde les sites construits dans ce dossier")
+    bench.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help=(
+            "tours du build complet (cache vide) et du site témoin, l'un après l'autre : "
+            "le ratio compare leurs médianes"
+        ),
+    )
     bench.add_argument(
         "--serve",
         action="store_true",
