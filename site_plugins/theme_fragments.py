@@ -3,13 +3,14 @@
 Material writes the whole navigation twice into every page (the tabs, and the sidebar
 that is also the menu on a phone), and it is the same for every page that activates the
 same entries and sees the others at the same relative addresses: the thousands of feed
-items, at the same depth and in no entry, all get the same bytes. The templates
-``partials/nav.html`` and ``partials/tabs.html`` of ``site_plugins/templates`` include
-Material's own once per :func:`fragment_key` and reuse the text for the next page with
-the same key; ``partials/search.html``, the search box, is the same on every page and
-written once. A page whose navigation can differ in another way is never reused for:
-one that is an entry itself (its table of contents is written in the navigation) or a
-view of Material's blog (whose links to itself go to its first page).
+items, at the same depth and in no entry, all get the same bytes. The overrides
+``partials/nav.html``, ``partials/tabs.html`` and ``partials/search.html`` of
+``site_plugins/templates`` all go through ``fragments/memo.html``, which includes
+Material's own once per :func:`fragment_key` and reuses the text for the next page with
+the same key; the search box is the same on every page and written once. A page whose
+navigation can differ in another way is never reused for: one that is an entry itself
+(its table of contents is written in the navigation) or a view of Material's blog (whose
+links to itself go to its first page).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from generator.parallel import piece_on
 
 PIECE = "fragments"
 """The name under which ``python -m generator bench-pieces`` turns the memo off."""
+
+SAME_ON_EVERY_PAGE = frozenset({"search"})
+"""The templates written once per build, whatever the page: the search box."""
 
 MATERIAL_PREFIX = "material/"
 """How the override templates name Material's own (``material/partials/nav.html``)."""
@@ -102,8 +106,12 @@ class FragmentMemo:
         self._page: Any = None
         self._key: tuple[Any, ...] | None = None
 
-    def key(self, nav: Any, page: Any) -> tuple[Any, ...] | None:
-        """:func:`fragment_key`, worked out once per page (the tabs and the sidebar ask)."""
+    def key(self, name: str, nav: Any, page: Any) -> tuple[Any, ...] | None:
+        """What template ``name`` written for ``page`` depends on: nothing for one that is
+        the same on every page (:data:`SAME_ON_EVERY_PAGE`), else :func:`fragment_key`,
+        worked out once per page (the tabs and the sidebar ask)."""
+        if name in SAME_ON_EVERY_PAGE:
+            return ()
         if page is not self._page:
             if self._prefixes is None:
                 self._prefixes = _prefixes(nav)
@@ -111,25 +119,17 @@ class FragmentMemo:
         return self._key
 
     def get(self, name: str, nav: Any, page: Any) -> Markup | None:
-        """The text already written for a page like ``page``, or ``None``."""
-        key = self.key(nav, page)
+        """The text of template ``name`` already written for a page like ``page``, or
+        ``None``."""
+        key = self.key(name, nav, page)
         return None if key is None else self._texts.get((name, key))
 
     def put(self, name: str, nav: Any, page: Any, text: str) -> Markup:
-        """Keep ``text``, written for ``page``, and give it back."""
+        """Keep ``text``, template ``name`` written for ``page``, and give it back."""
         markup = Markup(text)
-        key = self.key(nav, page)
+        key = self.key(name, nav, page)
         if key is not None:
             self._texts[(name, key)] = markup
-        return markup
-
-    def get_shared(self, name: str) -> Markup | None:
-        """The text of a template that is the same on every page, once written."""
-        return self._texts.get((name, ()))
-
-    def put_shared(self, name: str, text: str) -> Markup:
-        """Keep the text of a template that is the same on every page."""
-        markup = self._texts[(name, ())] = Markup(text)
         return markup
 
 
