@@ -119,6 +119,13 @@ def test_without_an_index_the_plugin_does_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "search").exists()
 
 
+def _material_site(root: Path, rest: str) -> None:
+    """A test site's ``mkdocs.yml``: Material in French, then ``rest``."""
+    (root / "mkdocs.yml").write_text(
+        "site_name: Test\ntheme:\n  name: material\n  language: fr\n" + rest, encoding="utf-8"
+    )
+
+
 def _doc(location: str, text: str) -> dict[str, str]:
     return {"location": location, "title": location, "text": text}
 
@@ -154,11 +161,7 @@ def test_a_dirty_build_keeps_every_page_in_the_search_index(tmp_path: Path) -> N
     docs.mkdir()
     for name in ("index", "modèles", "réseaux"):
         (docs / f"{name}.md").write_text(f"# {name}\n\nÀ propos de {name}.\n", encoding="utf-8")
-    (tmp_path / "mkdocs.yml").write_text(
-        "site_name: Test\ntheme:\n  name: material\n  language: fr\n"
-        "plugins:\n  - search\n  - search_accents\n",
-        encoding="utf-8",
-    )
+    _material_site(tmp_path, "plugins:\n  - search\n  - search_accents\n")
 
     configs = []
 
@@ -193,11 +196,10 @@ def test_the_plugin_leaves_out_excluded_pages_and_cuts_long_ones(tmp_path: Path)
     (docs / "reference" / "index.md").write_text("# API\n\nfonction.\n", encoding="utf-8")
     long_text = "\n\n".join(f"Paragraphe numéro {n} " + "mot " * 40 for n in range(20))
     (docs / "article.md").write_text(f"# Article\n\n{long_text}\n", encoding="utf-8")
-    (tmp_path / "mkdocs.yml").write_text(
-        "site_name: Test\ntheme:\n  name: material\n  language: fr\n"
+    _material_site(
+        tmp_path,
         "plugins:\n  - search\n  - search_accents:\n      exclude: [reference/]\n"
         "      max_entry_chars: 600\n",
-        encoding="utf-8",
     )
     site = build_site(tmp_path, strict=False)
     index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
@@ -252,11 +254,8 @@ def test_pages_indexed_by_a_child_give_the_same_index(
         for name, text in _PAGES.items():
             (root / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
             (root / "docs" / name).write_text(text, encoding="utf-8")
-        (root / "mkdocs.yml").write_text(
-            "site_name: Test\ntheme:\n  name: material\n  language: fr\n"
-            "markdown_extensions: [attr_list]\n"
-            "plugins:\n  - search\n  - search_accents\n",
-            encoding="utf-8",
+        _material_site(
+            root, "markdown_extensions: [attr_list]\nplugins:\n  - search\n  - search_accents\n"
         )
         site = build_site(root, strict=False)
         written[off] = (site / "search" / "search_index.json").read_bytes()
