@@ -49,6 +49,7 @@ PIECES = {
     "cache": "generator cache written by a child, pages handed from memory",
     "feeds": "site feeds written by a child while MkDocs renders",
     "feed-pages": "feed items' HTML made absolute on all cores",
+    "render": "pages' Markdown converted by a child, from the last page back",
     "csp": "pages' inline code read by a child as they are written",
     "index": "pages indexed for search, accent-free words included, by a child as they are written",
     "fragments": "theme navigation written once for the pages that share it (no process)",

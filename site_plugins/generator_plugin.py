@@ -24,6 +24,7 @@ from mkdocs.structure.pages import Page
 
 from generator.errors import GeneratorError
 from generator.pages import site
+from site_plugins.page_prerender import Prerender
 
 log = get_plugin_logger(__name__)
 plain_text = site.plain_text
@@ -92,6 +93,9 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         self.build: site.SiteBuild | None = None
         """The generator's side of the build (kept from one `mkdocs serve` rebuild to the
         next; each starts afresh in on_files)."""
+        self.prerender: Prerender | None = None
+        """The child converting pages from the last one back, while MkDocs converts them
+        from the first (:mod:`site_plugins.page_prerender`)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -150,6 +154,24 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
             files.append(generated)
         return files
 
+    # Last of the on_nav hooks: the pages and their navigation are final.
+    @event_priority(-100)
+    def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        if not self.config.enabled:
+            return None
+        # MkDocs converts these, in this order (a --dirty build, those changed only).
+        included = InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included
+        pages = files.documentation_pages(inclusion=included)
+        if self.dirty:
+            pages = [file for file in pages if file.is_modified()]
+        self.prerender = Prerender.start(config, files, pages)
+        return None
+
+    def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page | None:
+        if self.prerender is not None:
+            self.prerender.hand(page)
+        return None
+
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
@@ -194,6 +216,8 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
     on_page_context = CombinedEvent(_before_index, _after_index)
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        # Every page is converted by now: the child converting them from the end stops.
+        self._stop_prerender()
         # The theme prints titles and descriptions unescaped: text marked as such
         # (on_page_markdown) is escaped once.
         plain_text.install(env)
@@ -230,5 +254,11 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         return None
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._stop_prerender()
         if self.build is not None:
             self.build.cancel()
+
+    def _stop_prerender(self) -> None:
+        if self.prerender is not None:
+            self.prerender.stop()
+            self.prerender = None
