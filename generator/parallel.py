@@ -47,7 +47,6 @@ PIECES = {
     "tagging": "tagging on all cores",
     "pages": "posts' and items' pages made on all cores",
     "cache": "generator cache written by a child, pages handed from memory",
-    "feeds": "site feeds written by a child while MkDocs renders",
     "feed-pages": "feed items' HTML made absolute on all cores",
     "render": "pages' Markdown converted by a child, from the last page back",
     "csp": "pages' inline code read by a child as they are written",

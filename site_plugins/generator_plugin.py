@@ -224,7 +224,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         if self.build is None:
             return None
         # Every page is converted by now.
-        self.build.start_feeds(Path(config.site_dir))
+        self.build.write_feeds(Path(config.site_dir))
         blog = config.plugins.get("material/blog")
         if blog is None:
             return None

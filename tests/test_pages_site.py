@@ -49,7 +49,7 @@ def test_the_steps_of_a_build_on_plain_values(site_copy: Path, tmp_path: Path) -
 def test_without_site_url_no_feeds_and_a_warning(site_copy: Path, tmp_path: Path) -> None:
     build = _build(site_copy, tmp_path)
     build.generate(site.SiteSettings(site_url=""), now=NOW)
-    build.start_feeds(tmp_path / "site")
+    build.write_feeds(tmp_path / "site")
     assert build.head("index.md") == ""
     said = build.finish()
     assert (

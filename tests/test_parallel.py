@@ -252,10 +252,10 @@ def test_a_piece_turned_off_stays_in_this_process(monkeypatch: pytest.MonkeyPatc
         # Another piece still uses the cores; "all" turns every one off.
         pids = parallel.map_forked(lambda _: os.getpid(), items, processes=2, piece="tagging")
         assert len(set(pids)) == 2
-        job = parallel.Background(os.getpid, piece="feeds")
+        job = parallel.Background(os.getpid, piece="cache")
         assert job.forked and job.result() != os.getpid()
     monkeypatch.setenv(parallel.OFF_VARIABLE, "all")
-    assert not parallel.Background(os.getpid, piece="feeds").forked
+    assert not parallel.Background(os.getpid, piece="cache").forked
     assert parallel.piece_on(None)  # unnamed work is never turned off
 
 
@@ -266,7 +266,7 @@ def test_the_pieces_report_gives_medians_costs_and_verdicts() -> None:
     assert set(settings()[1:-1]) == set(parallel.PIECES)
     timings = [
         Timings(off=ALL_ON, seconds=[10.0, 30.0, 11.0]),
-        Timings(off="feeds", seconds=[12.0, 11.5, 40.0]),
+        Timings(off="cache", seconds=[12.0, 11.5, 40.0]),
         Timings(off="csp", seconds=[11.0, 11.2, 10.0]),
         Timings(off=ALL_OFF, seconds=[15.0, 16.0, 14.0]),
     ]
@@ -275,8 +275,8 @@ def test_the_pieces_report_gives_medians_costs_and_verdicts() -> None:
     rows = {line.split("  ")[1].strip(): line for line in lines[2:]}
     # Medians 11.0 (all on), 12.0 (+9.1 %: kept), 11.0 (+0.0 %: not worth it), 15.0.
     assert "11.0 s" in rows["tout en parallèle"] and "+0.0%" in rows["tout en parallèle"]
-    assert "+9.1%" in rows["sans feeds"] and rows["sans feeds"].endswith("à garder")
-    assert "11.5–40.0 s" in rows["sans feeds"]
+    assert "+9.1%" in rows["sans cache"] and rows["sans cache"].endswith("à garder")
+    assert "11.5–40.0 s" in rows["sans cache"]
     assert "+0.0%" in rows["sans csp"] and rows["sans csp"].endswith("< 5%")
     assert "+36.4%" in rows["rien en parallèle"]
 
@@ -284,7 +284,7 @@ def test_the_pieces_report_gives_medians_costs_and_verdicts() -> None:
 def test_pieces_can_be_measured_off_in_groups() -> None:
     from bench.pieces import ALL_OFF, ALL_ON, settings
 
-    assert settings(["tagging, pages", "feeds"]) == [ALL_ON, "tagging,pages", "feeds", ALL_OFF]
-    for wrong in (["nothing"], [","], ["feeds,nothing"]):
+    assert settings(["tagging, pages", "cache"]) == [ALL_ON, "tagging,pages", "cache", ALL_OFF]
+    for wrong in (["nothing"], [","], ["cache,nothing"]):
         with pytest.raises(ValueError, match="pièces connues"):
             settings(wrong)

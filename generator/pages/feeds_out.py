@@ -768,19 +768,15 @@ def build_feeds(
 
 
 def write_feeds(specs: Sequence[FeedSpec], site_dir: Path, *, built: datetime) -> int:
-    """Write every feed under ``site_dir``, the feeds spread over the machine's cores,
-    each file written as soon as it is made. Returns how many files were written."""
-
-    def write(spec: FeedSpec) -> int:
-        written = 0
+    """Write every feed under ``site_dir``. Returns how many files were written."""
+    written = 0
+    for spec in specs:
         for path, text in spec_documents(spec, built=built):
             target = site_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
             written += 1
-        return written
-
-    return sum(map_forked(write, specs, per_process=1, piece="feeds"))
+    return written
 
 
 def tag_infos(content: Content) -> list[TagInfo]:

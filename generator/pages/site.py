@@ -112,7 +112,7 @@ class SiteBuild:
         self._blocks: dict[str, list[raw_html.Block]] = {}
         self._rendered: list[feeds_out.RenderedPage] = []
         self._cache_job: Background[int] | None = None
-        self._feeds_job: Background[int] | None = None
+        self._feeds_written: int | None = None
 
     # ------------------------------------------------------------------ generation
 
@@ -140,7 +140,7 @@ class SiteBuild:
         """
         self.settings = settings
         self._blocks, self._rendered = {}, []
-        self._cache_job = self._feeds_job = None
+        self._cache_job, self._feeds_written = None, None
         built = site_pages(
             self.content_dir,
             self.cache_dir,
@@ -219,30 +219,28 @@ class SiteBuild:
                 if short is not None:
                     yield src_uri, short
 
-    def start_feeds(self, site_dir: Path) -> None:
-        """Every page is converted: the feeds are written into ``site_dir`` beside the
-        rest of the build (:mod:`generator.parallel`), unless the build is partial."""
+    def write_feeds(self, site_dir: Path) -> None:
+        """Every page is converted: the feeds are written into ``site_dir``, unless the
+        build is partial. (Writing them in a child beside MkDocs' templates saved
+        nothing once a child converts the pages: bench-pieces, -1.5 % of a 3,000-item
+        build.)"""
         if not self.settings.feeds_on or self.dirty:
             return
-        settings, rendered = self.settings, self._rendered
+        settings = self.settings
         entries = self.built.feed_entries if self.built is not None else {}
         tags = self.built.tags if self.built is not None else ()
-
-        def write() -> int:
-            specs = feeds_out.site_feeds(
-                rendered,
-                entries,
-                site_url=settings.site_url,
-                site_name=settings.site_name,
-                site_description=settings.site_description or settings.site_name,
-                tags=tags,
-                limit=settings.feed_items,
-            )
-            return feeds_out.write_feeds(specs, site_dir, built=datetime.now(UTC))
-
-        self._feeds_job = Background(write, piece="feeds")
-        # Hundreds of megabytes on a large site: the child has its copy, or it is written.
+        specs = feeds_out.site_feeds(
+            self._rendered,
+            entries,
+            site_url=settings.site_url,
+            site_name=settings.site_name,
+            site_description=settings.site_description or settings.site_name,
+            tags=tags,
+            limit=settings.feed_items,
+        )
+        # Hundreds of megabytes on a large site.
         self._rendered = []
+        self._feeds_written = feeds_out.write_feeds(specs, site_dir, built=datetime.now(UTC))
 
     def head(self, src_uri: str) -> str:
         """What goes before a page's ``</head>``: the links to the site's feeds."""
@@ -269,7 +267,7 @@ class SiteBuild:
         cache_job, self._cache_job = self._cache_job, None
         if cache_job is not None:
             said.append(("debug", f"{cache_job.result()} pages écrites dans le cache"))
-        feeds_job, self._feeds_job = self._feeds_job, None
+        feeds_written, self._feeds_written = self._feeds_written, None
         if not self.settings.feeds:
             return said
         if not self.settings.site_url:
@@ -284,17 +282,16 @@ class SiteBuild:
             said.append(
                 ("info", "construction partielle (--dirty) : flux RSS et JSON non mis à jour")
             )
-        elif feeds_job is not None:
-            said.append(("debug", f"{feeds_job.result()} flux écrits"))
+        elif feeds_written is not None:
+            said.append(("debug", f"{feeds_written} flux écrits"))
         return said
 
     def cancel(self) -> None:
         """The build failed: stop what runs beside it. The cache's manifest is written
         last, so an interrupted cache is never reused."""
-        for job in (self._feeds_job, self._cache_job):
-            if job is not None:
-                job.cancel()
-        self._feeds_job = self._cache_job = None
+        if self._cache_job is not None:
+            self._cache_job.cancel()
+        self._cache_job = None
 
 
 class SearchIndex:
