@@ -174,13 +174,18 @@ BACKGROUND_NICENESS = 10
 children is: their work runs beside the build, which must not wait for a core."""
 
 
-def _lower_priority() -> None:
+IDLE_NICENESS = 19
+"""The lowest priority, for a :class:`Background` child whose work can wait for a core
+no other process needs (the cache, read by the next build only)."""
+
+
+def _lower_priority(niceness: int = BACKGROUND_NICENESS) -> None:
     if hasattr(os, "nice"):
-        os.nice(BACKGROUND_NICENESS)
+        os.nice(niceness)
 
 
-def _send(function: Callable[[], Any], sender: Any) -> None:
-    _lower_priority()
+def _send(function: Callable[[], Any], sender: Any, niceness: int) -> None:
+    _lower_priority(niceness)
     try:
         outcome: Any = function()
     except Exception as error:  # raised again in the parent
@@ -192,9 +197,16 @@ def _send(function: Callable[[], Any], sender: Any) -> None:
 class Background(Generic[R]):
     """A call running in a forked child while this process goes on; :meth:`result`
     waits for it. Where forking is unsafe (see :func:`can_fork`), the call is made by
-    :meth:`result` itself, in this process."""
+    :meth:`result` itself, in this process. ``niceness``: how much lower the child's
+    scheduling priority is."""
 
-    def __init__(self, function: Callable[[], R], *, piece: str | None = None) -> None:
+    def __init__(
+        self,
+        function: Callable[[], R],
+        *,
+        piece: str | None = None,
+        niceness: int = BACKGROUND_NICENESS,
+    ) -> None:
         self._function = function
         self._process: Any = None
         self._receiver: Any = None
@@ -203,7 +215,9 @@ class Background(Generic[R]):
             self._receiver, sender = context.Pipe(duplex=False)
             # A plain process, not a pool: a pool's threads would keep this process from
             # forking workers (can_fork) until it is closed.
-            self._process = context.Process(target=_send, args=(function, sender), daemon=True)
+            self._process = context.Process(
+                target=_send, args=(function, sender, niceness), daemon=True
+            )
             self._process.start()
             sender.close()
 

@@ -155,6 +155,17 @@ def test_a_background_call_runs_in_a_child_while_this_process_goes_on(tmp_path: 
     assert parallel.can_fork()
 
 
+def test_a_background_child_runs_at_the_priority_asked() -> None:
+    if not parallel.can_fork():
+        pytest.skip("no fork on this system: the call runs in this process")
+    here = os.nice(0)
+    usual = parallel.Background(lambda: os.nice(0)).result()
+    idle = parallel.Background(lambda: os.nice(0), niceness=parallel.IDLE_NICENESS).result()
+    # Niceness stops at 19, the lowest priority.
+    assert usual == min(here + parallel.BACKGROUND_NICENESS, 19)
+    assert idle == 19
+
+
 def test_a_background_error_is_raised_by_result_and_cancel_stops_the_child() -> None:
     failing = parallel.Background(lambda: _fail_on_last(ITEMS - 1))
     with pytest.raises(ValueError, match="élément"):

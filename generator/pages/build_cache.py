@@ -40,7 +40,7 @@ from generator.pages import feeds_out
 from generator.pages.build import generate
 from generator.pages.links import UrlStyle
 from generator.pages.output import write_pages
-from generator.parallel import Background
+from generator.parallel import IDLE_NICENESS, Background
 from generator.themes import catalog
 from generator.themes.catalog import DecisionMemo
 
@@ -412,9 +412,10 @@ def site_pages(
     }
     now_on_disk = [p for p in generated.pages if p.path not in in_memory]
     first, _ = write_pages(now_on_disk, cache_dir / PAGES_DIR, prune=False)
-    return replace(
-        built, texts=in_memory, pending=Background(lambda: first + write(), piece="cache")
-    )
+    # At the lowest priority: the cache is read by the next build only, and the cores are
+    # wanted by the children converting and indexing this build's pages.
+    pending = Background(lambda: first + write(), piece="cache", niceness=IDLE_NICENESS)
+    return replace(built, texts=in_memory, pending=pending)
 
 
 def _save(path: Path, manifest: Mapping[str, Any]) -> None:
