@@ -147,6 +147,23 @@ def build_logged(root: Path, **options: Any) -> tuple[Path, list[str]]:
     return site, logs
 
 
+def compare_sites(first: Path, second: Path, pattern: str = "*") -> tuple[list[Path], list[str]]:
+    """The files matching ``pattern`` in two built sites, which must be the same files,
+    and those whose bytes differ (the sitemap's archive, which carries its time, apart).
+    """
+    names = sorted(path.relative_to(first) for path in first.rglob(pattern) if path.is_file())
+    assert names == sorted(
+        path.relative_to(second) for path in second.rglob(pattern) if path.is_file()
+    )
+    different = [
+        str(name)
+        for name in names
+        if name.name != "sitemap.xml.gz"
+        and (first / name).read_bytes() != (second / name).read_bytes()
+    ]
+    return names, different
+
+
 def run_mkdocs(root: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """``mkdocs ARGS`` run in ``root`` as a user runs it (this project's plugins and
     generator on its path), capturing its output."""
