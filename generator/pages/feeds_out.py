@@ -38,7 +38,6 @@ from generator.content.events import event_line
 from generator.models import Content, Kind, Post
 from generator.pages.feedwriter import Channel, Entry, render_rss, rfc3339
 from generator.pages.summary import summary_text
-from generator.parallel import FieldPacker, map_forked
 from generator.themes import catalog
 from generator.veille.sanitize import strip_controls
 
@@ -428,22 +427,16 @@ def feed_page(entry: FeedEntry, *, url: str, html: str | None) -> FeedPage:
     )
 
 
-_FEED_PAGES = FieldPacker(FeedPage)
-
-
 def feed_pages(
     rendered: Sequence[RenderedPage], entries: Mapping[str, FeedEntry]
 ) -> list[FeedPage]:
-    """:func:`feed_page` of each rendered page that has an entry, on all cores (making
-    URLs absolute parses every page's HTML)."""
-    listed = [page for page in rendered if page.src_uri in entries]
-    return map_forked(
-        lambda page: feed_page(entries[page.src_uri], url=page.url, html=page.html),
-        listed,
-        pack=_FEED_PAGES.pack,
-        unpack=_FEED_PAGES.unpack,
-        piece="feed-pages",
-    )
+    """:func:`feed_page` of each rendered page that has an entry. (Made on all cores,
+    they saved nothing: bench-pieces, +1.4 % of a 3,000-item build, median of 5.)"""
+    return [
+        feed_page(entries[page.src_uri], url=page.url, html=page.html)
+        for page in rendered
+        if page.src_uri in entries
+    ]
 
 
 def newest_first(pages: Iterable[FeedPage]) -> list[FeedPage]:
