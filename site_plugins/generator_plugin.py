@@ -223,7 +223,6 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         plain_text.install(env)
         if self.build is None:
             return None
-        # Every page is converted by now.
         self.build.write_feeds(Path(config.site_dir))
         blog = config.plugins.get("material/blog")
         if blog is None:

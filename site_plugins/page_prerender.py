@@ -63,6 +63,10 @@ def digest(markdown: str) -> bytes:
     return hashlib.blake2b(markdown.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
+Anchor = tuple[str, str | None, str | None, bool]
+"""A mkdocs-autorefs ``register_anchor`` call: identifier, anchor, title, primary."""
+
+
 @dataclass(frozen=True)
 class Conversion:
     """What ``Page.render`` gave for one page's Markdown (pickled to the parent)."""
@@ -77,8 +81,7 @@ class Conversion:
     links_to_anchors: dict[str, dict[str, str]] | None
     """By the docs path of the page linked to (``None`` where MkDocs keeps none: its log
     at debug level, in both processes)."""
-    anchors: tuple[tuple[str, str | None, str | None, bool], ...]
-    """mkdocs-autorefs ``register_anchor`` calls: identifier, anchor, title, primary."""
+    anchors: tuple[Anchor, ...]
     records: tuple[logging.LogRecord, ...]
 
     def apply(self, page: Page, files: Files, autorefs: Any) -> None:
@@ -136,7 +139,7 @@ def convert(page: Page, config: MkDocsConfig, files: Files, autorefs: Any) -> Co
         if _CODE_REFERENCE.search(markdown):
             return None
         capture = _Capture()
-        registered: list[tuple[str, str | None, str | None, bool]] = []
+        registered: list[Anchor] = []
         with _recording(autorefs, registered), _captured(capture):
             type(page).render(page, config, files)
     except Exception:  # the parent converts the page, and reports the error
@@ -161,7 +164,7 @@ def convert(page: Page, config: MkDocsConfig, files: Files, autorefs: Any) -> Co
 class _recording:
     """mkdocs-autorefs' ``register_anchor`` calls noted in ``calls`` (and made)."""
 
-    def __init__(self, autorefs: Any, calls: list[tuple[str, str | None, str | None, bool]]):
+    def __init__(self, autorefs: Any, calls: list[Anchor]):
         self.autorefs, self.calls = autorefs, calls
 
     def __enter__(self) -> None:
