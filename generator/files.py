@@ -23,6 +23,19 @@ def stat_key(path: Path) -> tuple[int, int, int] | None:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
+def files_under(root: Path, suffix: str = "") -> list[str]:
+    """The files under ``root`` whose name ends with ``suffix``, as POSIX paths relative
+    to it, in the order ``sorted(root.rglob(...))`` gives (a folder's files by their
+    parts), found by ``os.walk``: several times faster than ``rglob`` and ``is_file``
+    for the thousands of files of a built site."""
+    found: list[str] = []
+    for folder, _, names in os.walk(root):
+        relative = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        found.extend(prefix + name for name in names if name.endswith(suffix))
+    return sorted(found, key=lambda path: path.split("/"))
+
+
 def write_atomic(path: Path, text: str) -> bool:
     """Write ``text`` to ``path`` through a temporary file and a rename.
 

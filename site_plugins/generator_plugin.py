@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page
 from generator.errors import GeneratorError
 from generator.pages import site
 from site_plugins.page_prerender import Prerender
+from site_plugins.theme_fragments import CompiledTemplates
 
 log = get_plugin_logger(__name__)
 plain_text = site.plain_text
@@ -96,6 +97,8 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         self.prerender: Prerender | None = None
         """The child converting pages from the last one back, while MkDocs converts them
         from the first (:mod:`site_plugins.page_prerender`)."""
+        self.templates = CompiledTemplates()
+        """The theme's compiled templates, taken again by each `mkdocs serve` rebuild."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -221,6 +224,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         # The theme prints titles and descriptions unescaped: text marked as such
         # (on_page_markdown) is escaped once.
         plain_text.install(env)
+        env.bytecode_cache = self.templates
         if self.build is None:
             return None
         self.build.write_feeds(Path(config.site_dir))

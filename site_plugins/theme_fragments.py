@@ -133,6 +133,24 @@ class FragmentMemo:
         return markup
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """The theme's templates as Jinja compiled them, kept from one build to the next of
+    the same process: ``mkdocs serve`` makes a new environment for each rebuild, which
+    compiled every template again (half a second). Jinja keys each one by its name and
+    file, and checks its source: an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
 def install(env: Any) -> FragmentMemo | None:
     """Give the theme's environment a name for Material's own templates and a fresh
     memo (one per build: the navigation can change from one ``mkdocs serve`` rebuild to

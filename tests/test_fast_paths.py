@@ -9,12 +9,16 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import files
 from generator.content import frontmatter, yaml_dump
 from generator.errors import ContentError
 from generator.files import write_many
+from generator.models import OutPage
 from generator.pages.build import href
+from generator.pages.output import write_pages
 from generator.veille.sanitize import clean_html, resolve_url, sort_attributes
 
 from .conftest import FIXTURES
@@ -68,6 +72,49 @@ def test_an_interrupted_batch_leaves_every_file_whole(
         write_many(dict.fromkeys(paths, "après"))
     assert [p.read_text(encoding="utf-8") for p in paths] == ["après"] * 2 + ["avant"] * 2
     assert sorted(p.name for p in tmp_path.iterdir()) == [p.name for p in paths]
+
+
+def test_write_pages_prunes_what_is_no_longer_made_and_the_folders_left_empty(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "pages"
+    first = [OutPage(path=p, text=p) for p in ("a/b/c.md", "a/d.md", "e/f.md", "g.md")]
+    assert write_pages(first, out) == (4, 0)
+    kept = out / "a" / "d.md"
+    os.utime(kept, ns=(1_000_000_000, 1_000_000_000))
+    assert write_pages([OutPage(path="a/d.md", text="a/d.md")], out) == (0, 1)
+    assert files.files_under(out) == ["a/d.md"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["a", "a/d.md"]
+    assert kept.stat().st_mtime_ns == 1_000_000_000
+    assert write_pages([], out) == (0, 0)
+    assert out.is_dir() and not any(out.iterdir())
+
+
+# --- files_under -----------------------------------------------------------------------
+
+_NAMES = st.one_of(
+    st.text(alphabet="ab-._é0", min_size=1, max_size=4).filter(lambda n: n not in {".", ".."}),
+    st.text(alphabet="ab-_", min_size=1, max_size=3).map(lambda n: n + ".html"),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(tree=st.lists(st.lists(_NAMES, min_size=1, max_size=3), min_size=1, max_size=12))
+def test_files_under_lists_what_sorted_rglob_lists(
+    tree: list[list[str]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root = tmp_path_factory.mktemp("arbre")
+    for parts in tree:
+        target = root.joinpath(*parts)
+        # A name already taken by a folder (or a file on the way) is skipped.
+        if any(p.is_file() for p in target.parents if root in p.parents) or target.is_dir():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("x", encoding="utf-8")
+    every = [p.relative_to(root).as_posix() for p in sorted(root.rglob("*")) if p.is_file()]
+    assert files.files_under(root) == every
+    html = [p.relative_to(root).as_posix() for p in sorted(root.rglob("*.html"))]
+    assert files.files_under(root, ".html") == [p for p in html if (root / p).is_file()]
 
 
 # --- YAML ------------------------------------------------------------------------------

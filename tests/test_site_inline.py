@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,53 @@ def test_a_page_changed_after_it_was_read_is_read_again(tmp_path: Path) -> None:
     assert pages["index.html"].scripts == ("var c = 3;",)
     assert pages["a/index.html"] == page_inline(PAGES["a/index.html"])
     assert "missing/index.html" not in pages
+
+
+def _settle(site: Path) -> None:
+    """Date every file of ``site`` long ago, as pages a build left untouched."""
+    for path in site.rglob("*.html"):
+        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+
+
+def test_a_page_whose_file_is_the_one_read_last_time_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _site(tmp_path / "site")
+    _settle(site)
+    cache = tmp_path / "inline.json"
+    first = site_inline.scan_site(site, cache_file=cache)
+    assert set(json.loads(cache.read_text(encoding="utf-8"))["files"]) == set(PAGES)
+    read: list[Path] = []
+    real_read = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        if site in path.parents:
+            read.append(path)
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    # A --dirty build rewrote one page: only that one is read.
+    (site / "a" / "index.html").write_text("<p>nouveau</p>", encoding="utf-8")
+    pages = site_inline.scan_site(site, cache_file=cache)
+    assert read == [site / "a" / "index.html"]
+    assert pages == [
+        (path, page_inline("<p>nouveau</p>") if path == "a/index.html" else inline)
+        for path, inline in first
+    ]
+
+
+def test_a_page_written_just_before_the_reading_is_read_again_next_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Written within the file system's clock tick, a file could change again and keep
+    # its time: its size, time and inode are not remembered.
+    site = _site(tmp_path / "site")
+    cache = tmp_path / "inline.json"
+    site_inline.scan_site(site, cache_file=cache)
+    assert json.loads(cache.read_text(encoding="utf-8"))["files"] == {}
+    page = site / "index.html"
+    stat = page.stat()
+    page.write_text(PAGES["index.html"].replace("1", "2"), encoding="utf-8")  # same size
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    pages = dict(site_inline.scan_site(site, cache_file=cache))
+    assert pages["index.html"].scripts == ("var a = 2;",)

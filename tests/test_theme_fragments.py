@@ -7,6 +7,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import jinja2
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -107,3 +108,31 @@ def test_a_site_is_byte_identical_with_and_without_the_memo(
     pages, different = compare_sites(sites[""], sites[theme_fragments.PIECE], "*.html")
     assert len(pages) > 20
     assert not different
+
+
+def test_a_rebuild_takes_the_compiled_templates_and_compiles_an_edited_one_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "page.html").write_text("<p>{{ titre | upper }}</p>", encoding="utf-8")
+    memory = theme_fragments.CompiledTemplates()
+    compiled: list[str] = []
+    real_compile = jinja2.Environment.compile
+
+    def counted(self: jinja2.Environment, source: Any, name: Any = None, *a: Any) -> Any:
+        compiled.append(name)
+        return real_compile(self, source, name, *a)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+
+    def render() -> str:
+        # Each build of `mkdocs serve` makes its own environment.
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path))
+        env.bytecode_cache = memory
+        return env.get_template("page.html").render(titre="a")
+
+    assert render() == "<p>A</p>"
+    assert render() == "<p>A</p>"
+    assert compiled == ["page.html"]
+    (tmp_path / "page.html").write_text("<p>{{ titre }}</p>", encoding="utf-8")
+    assert render() == "<p>a</p>"
+    assert compiled == ["page.html", "page.html"]

@@ -376,9 +376,7 @@ def site_pages(
         GeneratorError: Content that cannot be used (the message names the file).
     """
     digest = input_digest(content_dir, include_drafts=include_drafts, urls=urls)
-    cached, note = _reusable(cache_dir, digest, now)
-    if cached is not None and not reuse:
-        cached, note = None, ""
+    cached, note = _reusable(cache_dir, digest, now) if reuse else (None, "")
     if cached is not None:
         return cached
     content = load_content(content_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -47,9 +48,12 @@ def write_pages(pages: Iterable[OutPage], out_dir: Path, *, prune: bool = True) 
     written += changed_texts
     unchanged += len(texts) - changed_texts
     if prune:
-        for path in sorted(out_dir.rglob("*"), reverse=True):
-            if path.is_file() and path not in expected:
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+        # Deepest folders first, so that one left empty goes too (out_dir itself stays).
+        for folder, _, names in os.walk(out_dir, topdown=False):
+            for name in names:
+                path = Path(folder, name)
+                if path not in expected and path.is_file():
+                    path.unlink()
+            if Path(folder) != out_dir and not os.listdir(folder):
+                os.rmdir(folder)
     return written, unchanged

@@ -43,7 +43,7 @@ from pymdownx import emoji
 from generator.content.dates import format_french
 from generator.content.shortcodes import convert
 from generator.errors import PublishingError
-from generator.files import write_atomic
+from generator.files import files_under, write_atomic
 from generator.html_text import html_to_text
 from generator.models import Post
 from generator.pages.build import demote_headings, md
@@ -602,7 +602,7 @@ def site_files(site_dir: Path) -> frozenset[str]:
             f"site construit introuvable dans « {site_dir} » : construisez-le avec "
             "`make build` (ou `mkdocs build`), ou indiquez son dossier avec --site"
         )
-    return frozenset(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
+    return frozenset(files_under(site_dir))
 
 
 def write_edition(edition: Edition, out_dir: Path) -> list[Path]:

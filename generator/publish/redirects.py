@@ -37,6 +37,7 @@ from urllib.parse import quote
 from pymdownx.slugs import slugify
 
 from generator.content.loader import load_articles, load_posts, load_taxonomy
+from generator.files import files_under
 from generator.models import Content, Post, Taxonomy
 from generator.pages.feeds_out import RSS_NAME
 from generator.themes import catalog
@@ -200,9 +201,7 @@ def site_redirects(content_dir: Path, site_dir: Path, *, now: datetime) -> Redir
     posts = load_posts(content_dir)
     articles, _ = load_articles(content_dir)
     content = Content(root=content_dir, posts=tuple(posts), articles=articles)
-    files = frozenset(
-        path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*") if path.is_file()
-    )
+    files = frozenset(files_under(site_dir))
     return legacy_redirects(
         catalog.visible_posts(content, now=now),
         load_taxonomy(content_dir),

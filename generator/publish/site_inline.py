@@ -6,6 +6,12 @@ found is kept in a cache file by the digest of each page's bytes, along with the
 of the code that found it; a page is parsed again only when its bytes (or that code)
 changed. The cache is disposable: a missing or damaged file means parsing everything.
 
+The cache also remembers each page's size, modification time and inode with its digest:
+a ``--dirty`` build rewrites only the pages that changed, and a page whose file is the
+one read last time is not read again. Only a file last written well before that reading
+(:data:`SETTLED_NS`) is vouched for so: one written again within the same tick of the
+file system's clock would keep its time.
+
 During a build, :class:`PageScanner` reads the pages the cache does not know as they are
 rendered, in a child process, so that the parsing overlaps MkDocs' own work.
 """
@@ -15,10 +21,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from generator.files import files_under
 from generator.parallel import Worker, map_forked
 from generator.publish import netlify_headers
 from generator.publish.netlify_headers import PageInline, pack_inline, page_inline, unpack_inline
@@ -28,23 +36,37 @@ def _code_digest() -> str:
     return hashlib.sha256(Path(netlify_headers.__file__).read_bytes()).hexdigest()
 
 
-def _load(cache_file: Path | None, code: str) -> dict[str, Any]:
+SETTLED_NS = 2_000_000_000
+"""How long before a reading a file must have been written for its size, time and inode
+to stand for its bytes at the next one (the coarsest clock of common file systems, FAT's,
+counts in 2 s)."""
+
+Stamp = tuple[int, int, int]
+"""A file's size, modification time (ns) and inode."""
+
+
+def _load(cache_file: Path | None, code: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the cache knows: inline code by digest, and ``[size, time, inode, digest]``
+    by page path."""
     if cache_file is None:
-        return {}
+        return {}, {}
     try:
         data = json.loads(cache_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return {}, {}
     if not isinstance(data, dict) or data.get("code") != code:
-        return {}
-    pages = data.get("pages")
-    return pages if isinstance(pages, dict) else {}
+        return {}, {}
+    pages, files = data.get("pages"), data.get("files")
+    return (
+        pages if isinstance(pages, dict) else {},
+        files if isinstance(files, dict) else {},
+    )
 
 
-def _save(cache_file: Path, code: str, pages: Mapping[str, Any]) -> None:
+def _save(cache_file: Path, code: str, pages: Mapping[str, Any], files: Mapping[str, Any]) -> None:
     cache_file.parent.mkdir(parents=True, exist_ok=True)
     partial = cache_file.with_name(cache_file.name + ".partial")
-    partial.write_text(json.dumps({"code": code, "pages": pages}), encoding="utf-8")
+    partial.write_text(json.dumps({"code": code, "pages": pages, "files": files}), encoding="utf-8")
     os.replace(partial, cache_file)
 
 
@@ -52,13 +74,26 @@ def _digest(html: bytes) -> str:
     return hashlib.blake2b(html, digest_size=20).hexdigest()
 
 
-def _scan(path: Path, known: Mapping[str, Any]) -> tuple[str, Any]:
+def _stamp(path: Path) -> Stamp:
+    stat = os.stat(path)
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def _scan(path: Path, known: Mapping[str, Any], seen: Any) -> tuple[str, Any, Stamp]:
+    """The page's digest, inline code (packed) and stamp, taken before its bytes are read
+    (a change after the stamp is seen at the next reading). ``seen`` is what the cache
+    says of the file: its bytes are not read when its stamp and digest still hold."""
+    stamp = _stamp(path)
+    if isinstance(seen, list) and len(seen) == 4 and tuple(seen[:3]) == stamp:
+        packed = known.get(seen[3])
+        if packed is not None:
+            return str(seen[3]), packed, stamp
     html = path.read_bytes()
     digest = _digest(html)
     packed = known.get(digest)
     if packed is None:
         packed = pack_inline(page_inline(html.decode("utf-8")))
-    return digest, packed
+    return digest, packed, stamp
 
 
 def scan_site(
@@ -73,22 +108,29 @@ def scan_site(
             :class:`PageScanner`'s cache and findings); ``None``: read ``cache_file``.
     """
     code = _code_digest()
+    cached, seen = _load(cache_file, code)
     if known is None:
-        known = _load(cache_file, code)
-    paths = sorted(site_dir.rglob("*.html"))
-    scanned = map_forked(lambda path: _scan(path, known), paths, piece="csp")
+        known = cached
+    started = time.time_ns()
+    paths = files_under(site_dir, ".html")
+    scanned = map_forked(
+        lambda path: _scan(site_dir / path, known, seen.get(path)), paths, piece="csp"
+    )
     pages: list[tuple[str, PageInline]] = []
     keep: dict[str, Any] = {}
-    for path, (digest, packed) in zip(paths, scanned, strict=True):
+    stamps: dict[str, Any] = {}
+    for path, (digest, packed, stamp) in zip(paths, scanned, strict=True):
         try:
             inline = unpack_inline(packed)
         except (ValueError, TypeError):  # a damaged entry of the cache
-            inline = page_inline(path.read_text(encoding="utf-8"))
+            inline = page_inline((site_dir / path).read_text(encoding="utf-8"))
             packed = pack_inline(inline)
         keep[digest] = packed
-        pages.append((path.relative_to(site_dir).as_posix(), inline))
+        if stamp[1] < started - SETTLED_NS:
+            stamps[path] = [*stamp, digest]
+        pages.append((path, inline))
     if cache_file is not None:
-        _save(cache_file, code, keep)
+        _save(cache_file, code, keep, stamps)
     return pages
 
 
@@ -124,7 +166,7 @@ class PageScanner:
 
     def __init__(self, cache_file: Path | None = None) -> None:
         self.cache_file = cache_file
-        self._known = _load(cache_file, _code_digest())
+        self._known, _ = _load(cache_file, _code_digest())
         self._pending: list[str] = []
         self._worker: Worker[list[str], list[tuple[str, Any]]] | None = None
 
