@@ -14,6 +14,7 @@ scheduling priority, so that the build itself never waits for a core.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -24,6 +25,11 @@ from typing import Any, Generic, TypeVar
 
 # One count of cores for the whole project (re-exported: callers use parallel.cpu_count).
 from generator.machine import cpu_count as cpu_count
+
+try:
+    import fcntl
+except ImportError:  # not on Windows
+    fcntl = None  # type: ignore[assignment]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -245,6 +251,23 @@ class Background(Generic[R]):
             self._process = None
 
 
+PIPE_BYTES = 1 << 20
+"""The room asked for in the pipe to a :class:`Worker`'s child (Linux's default ceiling,
+``/proc/sys/fs/pipe-max-size``): with the default 64 KiB, two or three pages filled it,
+and this process waited for the child at nearly every page it handed over."""
+
+
+def _widen(connection: Any) -> None:
+    """Ask for :data:`PIPE_BYTES` of room in ``connection``'s pipe, where the system lets
+    a process do so (Linux); the default room otherwise."""
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if set_size is None:
+        return
+    # Above a lowered ceiling, the pipe keeps its default room.
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(connection.fileno(), set_size, PIPE_BYTES)
+
+
 def _serve(function: Callable[[Any], Any], items: Any, results: Any) -> None:
     _lower_priority()
     done: list[Any] = []
@@ -273,6 +296,7 @@ class Worker(Generic[T, R]):
         if can_fork(piece):
             context = multiprocessing.get_context("fork")
             items_out, self._items = context.Pipe(duplex=False)
+            _widen(self._items)
             self._results, results_in = context.Pipe(duplex=False)
             self._process = context.Process(
                 target=_serve, args=(function, items_out, results_in), daemon=True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import threading
 import time
@@ -198,6 +199,19 @@ def test_a_worker_reads_items_in_a_child_as_they_come() -> None:
     assert [square for square, _ in results] == [n * n for n in range(ITEMS)]
     assert {pid for _, pid in results} != {os.getpid()}
     assert parallel.can_fork()
+
+
+@pytest.mark.skipif(
+    not hasattr(fcntl, "F_GETPIPE_SZ"), reason="la taille d'un tube ne se règle que sous Linux"
+)
+def test_a_worker_s_pipe_holds_many_pages() -> None:
+    # 64 KiB (the default) held two or three pages: the build waited for the child.
+    worker: parallel.Worker[str, int] = parallel.Worker(len)
+    assert fcntl.fcntl(worker._items.fileno(), fcntl.F_GETPIPE_SZ) == parallel.PIPE_BYTES
+    page = "é" * 100_000
+    for _ in range(4):
+        worker.send(page)
+    assert worker.results() == [len(page)] * 4
 
 
 def test_a_worker_error_is_raised_by_results_and_cancel_stops_it() -> None:
