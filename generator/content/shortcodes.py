@@ -41,6 +41,7 @@ for the ``demos`` MkDocs plugin to expand.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import shlex
@@ -788,6 +789,9 @@ PASSED_THROUGH = frozenset({"demo"})
 # -------------------------------------------------------------------------- Hugo pass
 
 
+_NEWLINE = re.compile("\n")
+
+
 class _HugoPass:
     """Tokenizes, builds the shortcode tree and renders it, for one text."""
 
@@ -795,19 +799,14 @@ class _HugoPass:
         self.text = text
         self.warnings: list[ShortcodeWarning] = []
         self.state = state
-        self._newlines = [index for index, char in enumerate(text) if char == "\n"]
+        # Where each line ends, found line by line (a loop over the characters took
+        # 3 ms for a long post).
+        self._newlines = [match.start() for match in _NEWLINE.finditer(text)]
         # Tags of PASSED_THROUGH shortcodes, put back by convert() after all escaping.
         self.kept: list[str] = []
 
     def line(self, position: int) -> int:
-        low, high = 0, len(self._newlines)
-        while low < high:
-            middle = (low + high) // 2
-            if self._newlines[middle] < position:
-                low = middle + 1
-            else:
-                high = middle
-        return low + 1
+        return bisect.bisect_left(self._newlines, position) + 1
 
     def warn(self, line: int, name: str, message: str) -> None:
         self.warnings.append(ShortcodeWarning(line=line, name=name, message=message))
