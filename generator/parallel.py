@@ -28,7 +28,7 @@ from generator.machine import cpu_count as cpu_count
 
 try:
     import fcntl
-except ImportError:  # not on Windows
+except ImportError:  # Windows has no fcntl
     fcntl = None  # type: ignore[assignment]
 
 T = TypeVar("T")

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from generator.files import files_under
+from generator.files import files_under, stat_key
 from generator.parallel import Worker, map_forked
 from generator.publish import netlify_headers
 from generator.publish.netlify_headers import PageInline, pack_inline, page_inline, unpack_inline
@@ -41,13 +41,10 @@ SETTLED_NS = 2_000_000_000
 to stand for its bytes at the next one (the coarsest clock of common file systems, FAT's,
 counts in 2 s)."""
 
-Stamp = tuple[int, int, int]
-"""A file's size, modification time (ns) and inode."""
-
 
 def _load(cache_file: Path | None, code: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """What the cache knows: inline code by digest, and ``[size, time, inode, digest]``
-    by page path."""
+    by page path (:func:`~generator.files.stat_key` and the digest)."""
     if cache_file is None:
         return {}, {}
     try:
@@ -74,17 +71,15 @@ def _digest(html: bytes) -> str:
     return hashlib.blake2b(html, digest_size=20).hexdigest()
 
 
-def _stamp(path: Path) -> Stamp:
-    stat = os.stat(path)
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-
-
-def _scan(path: Path, known: Mapping[str, Any], seen: Any) -> tuple[str, Any, Stamp]:
-    """The page's digest, inline code (packed) and stamp, taken before its bytes are read
-    (a change after the stamp is seen at the next reading). ``seen`` is what the cache
-    says of the file: its bytes are not read when its stamp and digest still hold."""
-    stamp = _stamp(path)
-    if isinstance(seen, list) and len(seen) == 4 and tuple(seen[:3]) == stamp:
+def _scan(
+    path: Path, known: Mapping[str, Any], seen: Any
+) -> tuple[str, Any, tuple[int, int, int] | None]:
+    """The page's digest, inline code (packed) and :func:`~generator.files.stat_key`,
+    taken before its bytes are read (a change after it is seen at the next reading).
+    ``seen`` is what the cache says of the file: its bytes are not read when its key and
+    digest still hold."""
+    stamp = stat_key(path)
+    if stamp is not None and isinstance(seen, list) and len(seen) == 4 and tuple(seen[:3]) == stamp:
         packed = known.get(seen[3])
         if packed is not None:
             return str(seen[3]), packed, stamp
@@ -126,7 +121,7 @@ def scan_site(
             inline = page_inline((site_dir / path).read_text(encoding="utf-8"))
             packed = pack_inline(inline)
         keep[digest] = packed
-        if stamp[1] < started - SETTLED_NS:
+        if stamp is not None and stamp[1] < started - SETTLED_NS:
             stamps[path] = [*stamp, digest]
         pages.append((path, inline))
     if cache_file is not None:
