@@ -260,7 +260,7 @@ and this process waited for the child at nearly every page it handed over."""
 def _widen(connection: Any) -> None:
     """Ask for :data:`PIPE_BYTES` of room in ``connection``'s pipe, where the system lets
     a process do so (Linux); the default room otherwise."""
-    set_size = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
     if set_size is None:
         return
     # Above a lowered ceiling, the pipe keeps its default room.

@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.files import files_under
+
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
@@ -147,18 +149,16 @@ def build_logged(root: Path, **options: Any) -> tuple[Path, list[str]]:
     return site, logs
 
 
-def compare_sites(first: Path, second: Path, pattern: str = "*") -> tuple[list[Path], list[str]]:
-    """The files matching ``pattern`` in two built sites, which must be the same files,
-    and those whose bytes differ (the sitemap's archive, which carries its time, apart).
-    """
-    names = sorted(path.relative_to(first) for path in first.rglob(pattern) if path.is_file())
-    assert names == sorted(
-        path.relative_to(second) for path in second.rglob(pattern) if path.is_file()
-    )
+def compare_sites(first: Path, second: Path, suffix: str = "") -> tuple[list[str], list[str]]:
+    """The files whose name ends with ``suffix`` in two built sites, which must be the
+    same files, and those whose bytes differ (the sitemap's archive, which carries its
+    time, apart)."""
+    names = files_under(first, suffix)
+    assert names == files_under(second, suffix)
     different = [
-        str(name)
+        name
         for name in names
-        if name.name != "sitemap.xml.gz"
+        if name.rsplit("/", 1)[-1] != "sitemap.xml.gz"
         and (first / name).read_bytes() != (second / name).read_bytes()
     ]
     return names, different

@@ -162,3 +162,32 @@ def test_a_page_written_just_before_the_reading_is_read_again_next_time(
     os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     pages = dict(site_inline.scan_site(site, cache_file=cache))
     assert pages["index.html"].scripts == ("var a = 2;",)
+
+
+def test_a_build_s_scanner_takes_the_pages_unchanged_since_the_last_reading_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _site(tmp_path / "site")
+    _settle(site)
+    cache = tmp_path / "inline.json"
+    first = site_inline.PageScanner(cache).finish(site)
+    # The next build (--dirty) hands over and rewrites one page only.
+    monkeypatch.setattr(site_inline, "BATCH", 1)
+    scanner = site_inline.PageScanner(cache)
+    (site / "a" / "index.html").write_text("<p>nouveau</p>", encoding="utf-8")
+    scanner.add(site / "a" / "index.html")
+    read: list[Path] = []
+    real_read = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        if site in path.parents:
+            read.append(path)
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    pages = scanner.finish(site)
+    assert read == [site / "a" / "index.html"]
+    assert pages == [
+        (path, page_inline("<p>nouveau</p>") if path == "a/index.html" else inline)
+        for path, inline in first
+    ]

@@ -92,7 +92,11 @@ def _scan(
 
 
 def scan_site(
-    site_dir: Path, *, cache_file: Path | None = None, known: Mapping[str, Any] | None = None
+    site_dir: Path,
+    *,
+    cache_file: Path | None = None,
+    known: Mapping[str, Any] | None = None,
+    seen: Mapping[str, Any] | None = None,
 ) -> list[tuple[str, PageInline]]:
     """``(path, inline code)`` of every HTML page under ``site_dir``, by path.
 
@@ -101,11 +105,12 @@ def scan_site(
         cache_file: Where to remember what was found (``None``: parse every page).
         known: What is known already, by digest of the page's bytes (a
             :class:`PageScanner`'s cache and findings); ``None``: read ``cache_file``.
+        seen: With ``known``, what the cache says of each page's file (``None``: nothing).
     """
     code = _code_digest()
-    cached, seen = _load(cache_file, code)
     if known is None:
-        known = cached
+        known, seen = _load(cache_file, code)
+    seen = seen or {}
     started = time.time_ns()
     paths = files_under(site_dir, ".html")
     scanned = map_forked(
@@ -161,7 +166,7 @@ class PageScanner:
 
     def __init__(self, cache_file: Path | None = None) -> None:
         self.cache_file = cache_file
-        self._known, _ = _load(cache_file, _code_digest())
+        self._known, self._seen = _load(cache_file, _code_digest())
         self._pending: list[str] = []
         self._worker: Worker[list[str], list[tuple[str, Any]]] | None = None
 
@@ -191,7 +196,7 @@ class PageScanner:
         known = dict(self._known)
         for batch in worker.results() if worker else ():
             known.update(batch)
-        return scan_site(site_dir, cache_file=self.cache_file, known=known)
+        return scan_site(site_dir, cache_file=self.cache_file, known=known, seen=self._seen)
 
     def cancel(self) -> None:
         """Stop the child process (the build failed)."""
