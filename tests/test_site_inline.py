@@ -120,14 +120,8 @@ def _settle(site: Path) -> None:
         os.utime(path, ns=(1_000_000_000, 1_000_000_000))
 
 
-def test_a_page_whose_file_is_the_one_read_last_time_is_not_read_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    site = _site(tmp_path / "site")
-    _settle(site)
-    cache = tmp_path / "inline.json"
-    first = site_inline.scan_site(site, cache_file=cache)
-    assert set(json.loads(cache.read_text(encoding="utf-8"))["files"]) == set(PAGES)
+def _reads_under(site: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The files under ``site`` whose bytes this process reads from now on."""
     read: list[Path] = []
     real_read = Path.read_bytes
 
@@ -137,6 +131,18 @@ def test_a_page_whose_file_is_the_one_read_last_time_is_not_read_again(
         return real_read(path)
 
     monkeypatch.setattr(Path, "read_bytes", counted)
+    return read
+
+
+def test_a_page_whose_file_is_the_one_read_last_time_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _site(tmp_path / "site")
+    _settle(site)
+    cache = tmp_path / "inline.json"
+    first = site_inline.scan_site(site, cache_file=cache)
+    assert set(json.loads(cache.read_text(encoding="utf-8"))["files"]) == set(PAGES)
+    read = _reads_under(site, monkeypatch)
     # A --dirty build rewrote one page: only that one is read.
     (site / "a" / "index.html").write_text("<p>nouveau</p>", encoding="utf-8")
     pages = site_inline.scan_site(site, cache_file=cache)
@@ -176,15 +182,7 @@ def test_a_build_s_scanner_takes_the_pages_unchanged_since_the_last_reading_unre
     scanner = site_inline.PageScanner(cache)
     (site / "a" / "index.html").write_text("<p>nouveau</p>", encoding="utf-8")
     scanner.add(site / "a" / "index.html")
-    read: list[Path] = []
-    real_read = Path.read_bytes
-
-    def counted(path: Path) -> bytes:
-        if site in path.parents:
-            read.append(path)
-        return real_read(path)
-
-    monkeypatch.setattr(Path, "read_bytes", counted)
+    read = _reads_under(site, monkeypatch)
     pages = scanner.finish(site)
     assert read == [site / "a" / "index.html"]
     assert pages == [
