@@ -134,18 +134,24 @@ def _reads_under(site: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return read
 
 
+@pytest.mark.parametrize("during_the_build", [False, True], ids=["scan_site", "PageScanner"])
 def test_a_page_whose_file_is_the_one_read_last_time_is_not_read_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, during_the_build: bool
 ) -> None:
     site = _site(tmp_path / "site")
     _settle(site)
     cache = tmp_path / "inline.json"
     first = site_inline.scan_site(site, cache_file=cache)
     assert set(json.loads(cache.read_text(encoding="utf-8"))["files"]) == set(PAGES)
-    read = _reads_under(site, monkeypatch)
     # A --dirty build rewrote one page: only that one is read.
     (site / "a" / "index.html").write_text("<p>nouveau</p>", encoding="utf-8")
-    pages = site_inline.scan_site(site, cache_file=cache)
+    read = _reads_under(site, monkeypatch)
+    if during_the_build:  # the build handed the rewritten page over
+        scanner = site_inline.PageScanner(cache)
+        scanner.add(site / "a" / "index.html")
+        pages = scanner.finish(site)
+    else:
+        pages = site_inline.scan_site(site, cache_file=cache)
     assert read == [site / "a" / "index.html"]
     assert pages == [
         (path, page_inline("<p>nouveau</p>") if path == "a/index.html" else inline)
@@ -168,24 +174,3 @@ def test_a_page_written_just_before_the_reading_is_read_again_next_time(
     os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     pages = dict(site_inline.scan_site(site, cache_file=cache))
     assert pages["index.html"].scripts == ("var a = 2;",)
-
-
-def test_a_build_s_scanner_takes_the_pages_unchanged_since_the_last_reading_unread(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    site = _site(tmp_path / "site")
-    _settle(site)
-    cache = tmp_path / "inline.json"
-    first = site_inline.PageScanner(cache).finish(site)
-    # The next build (--dirty) hands over and rewrites one page only.
-    monkeypatch.setattr(site_inline, "BATCH", 1)
-    scanner = site_inline.PageScanner(cache)
-    (site / "a" / "index.html").write_text("<p>nouveau</p>", encoding="utf-8")
-    scanner.add(site / "a" / "index.html")
-    read = _reads_under(site, monkeypatch)
-    pages = scanner.finish(site)
-    assert read == [site / "a" / "index.html"]
-    assert pages == [
-        (path, page_inline("<p>nouveau</p>") if path == "a/index.html" else inline)
-        for path, inline in first
-    ]
