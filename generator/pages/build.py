@@ -67,6 +67,8 @@ _ENV = Environment(
     undefined=StrictUndefined,
     keep_trailing_newline=True,
     trim_blocks=False,
+    # The templates are the package's, not content: not looked at again on every page.
+    auto_reload=False,
 )
 _ENV.filters["md"] = md
 _ENV.filters["summary"] = summary_html

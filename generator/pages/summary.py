@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 
 import markdown
@@ -63,16 +64,23 @@ class _Rebuild(HTMLParser):
         self.text.append(data)
 
 
-def _rebuild(text: str) -> _Rebuild:
+_MARKDOWN = markdown.Markdown(extensions=[], output_format="html")
+"""One converter for every summary (``reset`` between two): building Python-Markdown's
+parser costs more than converting a summary with it."""
+
+
+@lru_cache(maxsize=8192)
+def _rendered(text: str) -> tuple[str, str]:
+    """The summary's allowed HTML and its plain text (a post's summary is asked for both,
+    on several pages)."""
     source = " ".join(text.split())
     # Raw HTML in the summary is text: escaped before Python-Markdown reads it.
     escaped = source.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    rendered = markdown.markdown(escaped, extensions=[], output_format="html")
     parser = _Rebuild()
-    parser.feed(rendered)
+    parser.feed(_MARKDOWN.reset().convert(escaped))
     parser.close()
     parser.parts.extend(f"</{tag}>" for tag in reversed(parser.open) if tag)
-    return parser
+    return "".join(parser.parts).strip(), " ".join("".join(parser.text).split())
 
 
 def summary_html(text: str) -> str:
@@ -85,10 +93,10 @@ def summary_html(text: str) -> str:
         HTML for inside a paragraph: text escaped, ``em``, ``strong``, ``code`` and safe
         links, no attribute but ``href``.
     """
-    return "".join(_rebuild(text).parts).strip()
+    return _rendered(text)[0]
 
 
 def summary_text(text: str) -> str:
     """The plain text of a summary written in Markdown (``**gras**`` → ``gras``), for
     the page's description."""
-    return " ".join("".join(_rebuild(text).text).split())
+    return _rendered(text)[1]
