@@ -66,7 +66,8 @@ class _Rebuild(HTMLParser):
 
 _MARKDOWN = markdown.Markdown(extensions=[], output_format="html")
 """One converter for every summary (``reset`` between two): building Python-Markdown's
-parser costs more than converting a summary with it."""
+parser costs more than converting a summary with it. Not for threads: pages are made by
+one thread, or by forked processes that each have their own."""
 
 
 @lru_cache(maxsize=8192)
