@@ -34,6 +34,7 @@ from typing import TextIO, TypeVar
 
 from bench.tags import synthetic_documents
 from generator.content.loader import load_content, read_text
+from generator.files import files_under
 from generator.pages.build import generate
 from generator.pages.feedwriter import Channel, Entry, render_rss
 from generator.themes.catalog import DecisionMemo, build_entries, tag_entries
@@ -175,7 +176,7 @@ def make_project(root: Path, *, items: int, posts: int) -> Path:
 
 def html_pages(site: Path) -> int:
     """How many HTML pages a built site holds."""
-    return sum(1 for _ in site.rglob("*.html"))
+    return len(files_under(site, ".html"))
 
 
 def make_bare_project(root: Path, *, pages: int) -> Path:

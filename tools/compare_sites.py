@@ -27,6 +27,10 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from generator.files import files_under  # noqa: E402
+
 _LAST_BUILD = re.compile(rb"<lastBuildDate>[^<]*</lastBuildDate>")
 _SKIPPED = ("reference/", "objects.inv", "sitemap.xml", "sitemap.xml.gz")
 
@@ -58,11 +62,7 @@ def _build(project: Path, site: Path) -> None:
 
 
 def _files(site: Path) -> dict[str, Path]:
-    return {
-        path.relative_to(site).as_posix(): path
-        for path in sorted(site.rglob("*"))
-        if path.is_file() and not path.relative_to(site).as_posix().startswith(_SKIPPED)
-    }
+    return {name: site / name for name in files_under(site) if not name.startswith(_SKIPPED)}
 
 
 def _search_index(path: Path) -> bytes:
