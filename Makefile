@@ -20,10 +20,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Only the pages whose source changed are rendered again on a reload (--dirty): MkDocs
-# warns that such a build is one, so the preview is not strict; `make build` is.
+# The first build renders every page; a reload renders again only the pages an edit
+# reaches (site_plugins/partial_reloads.py). A warning in the content does not stop the
+# preview (--no-strict); `make build` is strict.
 serve: install
-	$(BIN)/mkdocs serve --dirty --no-strict --dev-addr $(ADDR)
+	$(BIN)/mkdocs serve --no-strict --dev-addr $(ADDR)
 
 build: install
 	$(BIN)/mkdocs build --strict

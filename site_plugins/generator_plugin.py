@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page
 from generator.errors import GeneratorError
 from generator.pages import site
 from site_plugins.page_prerender import Prerender
+from site_plugins.partial_reloads import PartialBuild, reload_partially
 from site_plugins.theme_fragments import CompiledTemplates
 
 log = get_plugin_logger(__name__)
@@ -99,10 +100,13 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         from the first (:mod:`site_plugins.page_prerender`)."""
         self.templates = CompiledTemplates()
         """The theme's compiled templates, taken again by each `mkdocs serve` rebuild."""
+        self.partial = PartialBuild()
+        """What each build left for the next, partial one (`mkdocs serve`'s reloads)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
         self.dirty = dirty
+        self.partial = PartialBuild()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -164,6 +168,9 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
             return None
         # MkDocs converts these, in this order (a --dirty build, those changed only).
         included = InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included
+        why = self.partial.before_reading(config, files, nav.pages, partial=self.dirty)
+        if why:
+            log.info(f"{why} : toutes les pages rendues à nouveau")
         pages = files.documentation_pages(inclusion=included)
         if self.dirty:
             pages = [file for file in pages if file.is_modified()]
@@ -173,6 +180,8 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page | None:
         if self.prerender is not None:
             self.prerender.hand(page)
+        if self.serving and self.dirty:
+            self.partial.hand(page)
         return None
 
     def on_page_markdown(
@@ -199,6 +208,8 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
     ) -> str | None:
         # A page without a front-matter title takes its first heading's text (MkDocs
         # reads it decoded, "a < b"): text too, escaped where the theme prints it.
+        if self.serving:
+            self.partial.remember(page)
         from_heading = getattr(page, "_title_from_render", None)
         if isinstance(from_heading, str):
             page._title_from_render = plain_text.PlainText(from_heading)
@@ -221,6 +232,9 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         # Every page is converted by now: the child converting them from the end stops.
         self._stop_prerender()
+        said = self.partial.after_reading(config, files, partial=self.dirty)
+        if said:
+            log.info(said)
         # The theme prints titles and descriptions unescaped: text marked as such
         # (on_page_markdown) is escaped once.
         plain_text.install(env)
@@ -242,6 +256,13 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         for src_uri, short in self.build.post_excerpts(pages, separator):
             posts[src_uri].markdown = short
         return None
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        # The first build rendered every page; each reload renders the pages a change
+        # reaches (site_plugins/partial_reloads.py).
+        if self.serving and reload_partially(builder):
+            self.dirty = True
+        return server
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.build is None or "</head>" not in output:

@@ -146,6 +146,18 @@ def convert(page: Page, config: MkDocsConfig, files: Files, autorefs: Any) -> Co
         return None
     finally:
         config._current_page = None
+    return conversion_of(page, markdown, anchors=registered, records=capture.records)
+
+
+def conversion_of(
+    page: Page,
+    markdown: str,
+    *,
+    anchors: Iterable[Anchor] = (),
+    records: Iterable[logging.LogRecord] = (),
+) -> Conversion:
+    """What ``page``'s ``render`` of ``markdown`` set on it, just after it ran (with the
+    autorefs anchors it registered and the records it logged, where they were noted)."""
     links = page.links_to_anchors
     return Conversion(
         markdown=digest(markdown),
@@ -156,8 +168,8 @@ def convert(page: Page, config: MkDocsConfig, files: Files, autorefs: Any) -> Co
         links_to_anchors=None
         if links is None
         else {target.src_uri: dict(anchors) for target, anchors in links.items()},
-        anchors=tuple(registered),
-        records=tuple(capture.records),
+        anchors=tuple(anchors),
+        records=tuple(records),
     )
 
 

@@ -33,6 +33,7 @@ from mkdocs.structure.pages import Page
 from generator.errors import GeneratorError
 from generator.pages import site
 from generator.parallel import Worker
+from site_plugins.partial_reloads import reload_partially
 
 log = get_plugin_logger(__name__)
 
@@ -160,6 +161,7 @@ class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
     def __init__(self) -> None:
         self.index = site.SearchIndex()
         self.dirty = False
+        self.serving = False
         self.handed: _HandedIndex | None = None
         self.fresh: dict[str, Any] | None = None
         """The index Material writes, already what readers get (made page by page)."""
@@ -168,7 +170,15 @@ class SearchAccentsPlugin(BasePlugin[SearchAccentsConfig]):
         # A --dirty build indexes only the pages it renders again: the others keep the
         # entries of the index already in the site folder.
         self.dirty = dirty
+        self.serving = command == "serve"
         self.index = site.SearchIndex(dirty=dirty)
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        # `mkdocs serve`'s reloads are partial builds (site_plugins/partial_reloads.py).
+        if self.serving and reload_partially(builder):
+            self.dirty = True
+            self.index = site.SearchIndex(dirty=True)
+        return server
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.handed, self.fresh = None, None

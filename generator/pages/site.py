@@ -96,7 +96,8 @@ class SiteBuild:
             ``--dirty``): pages go to disk first, and the feeds are not written.
         serving: The process lives on from one build to the next (``mkdocs serve``): its
             first build makes the pages in memory even when the cache could serve, so
-            that each later build redoes only what changed.
+            that each later build redoes only what changed; the later builds are partial
+            (:mod:`generator.pages.reloads`), so the pages go to disk first.
     """
 
     def __init__(
@@ -146,7 +147,9 @@ class SiteBuild:
             self.cache_dir,
             now=now,
             include_drafts=include_drafts,
-            defer=not self.dirty,
+            # Partial builds (`mkdocs serve`'s reloads too) tell changed pages by their
+            # files' dates: the pages are on disk before MkDocs reads them.
+            defer=not (self.dirty or self.serving),
             urls=settings.urls,
             reuse=not self.serving,
         )
@@ -280,7 +283,11 @@ class SiteBuild:
         elif self.dirty:
             # Only the changed pages were rendered: the feeds would miss the others.
             said.append(
-                ("info", "construction partielle (--dirty) : flux RSS et JSON non mis à jour")
+                (
+                    "info",
+                    "construction partielle (rechargement, --dirty) : flux RSS et JSON "
+                    "non mis à jour (mkdocs build les écrit)",
+                )
             )
         elif feeds_written is not None:
             said.append(("debug", f"{feeds_written} flux écrits"))

@@ -1,0 +1,201 @@
+"""MkDocs adapter: ``mkdocs serve``'s reloads as partial builds, made whole where a change
+reaches other pages (:mod:`generator.pages.reloads` decides where).
+
+MkDocs' serve command rebuilds the whole site on every save, unless it is given ``--dirty``;
+:func:`reload_partially` makes its later builds partial, as ``--dirty`` does, after a
+first build of every page. In a partial build MkDocs reads and renders only the pages
+whose source is newer than their HTML; :class:`PartialBuild` reads the blog's posts too
+(the listings show their excerpts) and has MkDocs render again the pages a change reaches:
+the blog's listings when a page changed, every post when a post's title or place changed,
+every page when the configuration, the theme's overrides, the set of pages or a title of
+the navigation changed. A page is rendered again by removing its HTML, older than any
+source then.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands.build import _populate_page
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from generator.pages import reloads
+from site_plugins.page_prerender import Conversion, conversion_of, digest
+
+_DIRTY_WARNING = "A 'dirty' build is being performed"
+"""What MkDocs logs at the start of every partial build: a warning, which ``strict`` would
+turn into a failure; the partial builds of ``mkdocs serve`` made here are not that build."""
+
+
+def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
+    return not str(record.msg).startswith(_DIRTY_WARNING)
+
+
+def reload_partially(builder: Callable[..., Any]) -> bool:
+    """Make the builds that ``mkdocs serve``'s ``builder`` runs from now on partial (the
+    builds of ``mkdocs serve --dirty``). ``False`` when they cannot be (the builder is not
+    MkDocs 1.6's, which keeps ``--dirty`` in its ``is_dirty`` variable): every reload
+    then builds the whole site."""
+    code = getattr(builder, "__code__", None)
+    names: tuple[str, ...] = code.co_freevars if code is not None else ()
+    cells = getattr(builder, "__closure__", None) or ()
+    if "is_dirty" not in names or len(cells) != len(names):
+        return False
+    cell = cells[names.index("is_dirty")]
+    if not isinstance(cell.cell_contents, bool):
+        return False
+    if not cell.cell_contents:
+        cell.cell_contents = True
+        logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
+    return True
+
+
+def _of_blog(page: Page, name: str) -> bool:
+    """Whether ``page`` is of Material's blog class ``name`` (``Post``, ``View``)."""
+    return any(
+        kind.__name__ == name and kind.__module__.startswith("material.plugins.blog")
+        for kind in type(page).__mro__
+    )
+
+
+def _uri(page: Any) -> str:
+    file = getattr(page, "file", None)
+    return str(file.src_uri) if isinstance(file, File) else ""
+
+
+class PartialBuild:
+    """One build after another in one process: what each left, and what a partial one
+    must render again. Kept by a plugin for the whole process."""
+
+    def __init__(self) -> None:
+        self.state: reloads.BuildState | None = None
+        self._settings = ""
+        self._pages: frozenset[str] = frozenset()
+        self._nav: list[Page] = []
+        self._nav_uris: set[str] = set()
+        self._conversions: dict[str, Conversion] = {}
+        """The last conversion of each post and page of the navigation, by docs path: a
+        partial build reads them all again (for the blog's listings and the navigation's
+        titles), and converts again only those whose Markdown changed."""
+
+    def before_reading(
+        self, config: MkDocsConfig, files: Files, nav_pages: Iterable[Page], *, partial: bool
+    ) -> str:
+        """Once the navigation is final, before MkDocs reads the pages: in a partial
+        build, every page is rendered again when the configuration, the theme's
+        overrides or the set of pages changed. Returns why (empty: it need not be)."""
+        custom = config.theme.custom_dir
+        self._settings = reloads.settings_digest(
+            Path(config.config_file_path) if config.config_file_path else None,
+            [Path(custom)] if custom else [],
+        )
+        pages = files.documentation_pages()
+        self._pages = frozenset(file.src_uri for file in pages)
+        self._nav = list(nav_pages)
+        self._nav_uris = {_uri(page) for page in self._nav}
+        if not partial:
+            return ""
+        why = reloads.render_all(self.state, self._settings, self._pages)
+        if why:
+            # A conversion resolves links against the other pages, with the configuration.
+            self._conversions.clear()
+        for file in pages:
+            # The blog's listings show the posts' excerpts, and MkDocs renders most of them
+            # in every build (they are made afresh): all of them are, with every post read.
+            if why or (file.page is not None and _of_blog(file.page, "View")):
+                _render_again(file)
+        return why
+
+    def hand(self, page: Page) -> None:
+        """In a partial build, before MkDocs reads ``page``: a post or a page of the
+        navigation converted by the last build takes that conversion, if its Markdown is
+        the same."""
+        if _uri(page) in self._conversions and "render" not in vars(page):
+            page.render = _Reused(self._conversions, page)  # type: ignore[method-assign]
+
+    def remember(self, page: Page) -> None:
+        """``page`` is converted, its HTML not yet changed by the plugins: kept, if a post
+        or a page of the navigation."""
+        if _of_blog(page, "Post") or _uri(page) in self._nav_uris:
+            self._conversions[_uri(page)] = conversion_of(page, str(page.markdown))
+
+    def after_reading(self, config: MkDocsConfig, files: Files, *, partial: bool) -> str:
+        """Every page MkDocs reads is read: in a partial build, read the blog's posts and
+        the pages of the navigation too, and have MkDocs render again the pages the
+        changes reach. Returns what was rendered again beyond the changed pages, and why
+        (empty: nothing)."""
+        pages = [file.page for file in files.documentation_pages() if file.page is not None]
+        posts = [page for page in pages if _of_blog(page, "Post")]
+        said = ""
+        if partial:
+            # Every page prints the navigation's titles, and a page that is not read has
+            # none; the blog's listings show the posts' excerpts.
+            for page in [*self._nav, *posts]:
+                _read(page, config, files)
+        titles = {_uri(page): str(page.title) for page in self._nav if _was_read(page)}
+        keys = {
+            _uri(post): reloads.post_key(
+                str(post.title), _uri(post.previous_page), _uri(post.next_page)
+            )
+            for post in posts
+        }
+        if partial:
+            renamed = reloads.renamed(self.state, titles)
+            again: list[Page] = []
+            if renamed:
+                said = f"titre de « {renamed[0]} » modifié : toutes les pages rendues à nouveau"
+                again = pages
+            elif reloads.posts_moved(self.state, keys):
+                said = "titre ou ordre des billets modifié : billets rendus à nouveau"
+                again = posts
+            for page in again:
+                _read(page, config, files)
+                _render_again(page.file)
+        self.state = reloads.remembered(
+            self.state, settings=self._settings, pages=self._pages, titles=titles, posts=keys
+        )
+        return said
+
+
+class _Reused:
+    """A page's ``render`` for one call: the last build's conversion if the Markdown is
+    the same, MkDocs' own ``Page.render`` otherwise."""
+
+    def __init__(self, conversions: dict[str, Conversion], page: Page) -> None:
+        self._conversions = conversions
+        self._page = page
+
+    def __call__(self, config: MkDocsConfig, files: Files) -> None:
+        page = self._page
+        del page.render
+        conversion = self._conversions.get(_uri(page))
+        if conversion is None or conversion.markdown != digest(str(page.markdown)):
+            page.render(config, files)
+            return
+        conversion.apply(page, files, None)
+
+
+def _was_read(page: Page) -> bool:
+    """Whether this build read and converted ``page`` (Material's blog reads its posts'
+    Markdown before, for their dates: that is not it)."""
+    return page.content is not None
+
+
+def _read(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """Read ``page`` as MkDocs reads every page of a whole build (its plugins' hooks
+    included), unless it was read already."""
+    if not _was_read(page):
+        _populate_page(page, config, files)
+
+
+def _render_again(file: File) -> None:
+    """Make MkDocs' partial build render ``file``'s page again: its HTML is removed."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(file.abs_dest_path)
