@@ -4,12 +4,20 @@ reaches other pages (:mod:`generator.pages.reloads` decides where).
 MkDocs' serve command rebuilds the whole site on every save, unless it is given ``--dirty``;
 :func:`reload_partially` makes its later builds partial, as ``--dirty`` does, after a
 first build of every page. In a partial build MkDocs reads and renders only the pages
-whose source is newer than their HTML; :class:`PartialBuild` reads the blog's posts too
-(the listings show their excerpts) and has MkDocs render again the pages a change reaches:
-the blog's listings when a page changed, every post when a post's title or place changed,
-every page when the configuration, the theme's overrides, the set of pages or a title of
-the navigation changed. A page is rendered again by removing its HTML, older than any
-source then.
+whose source is newer than their HTML; :class:`PartialBuild` makes it render again the
+pages a change reaches, and read what those need: the listings of the blog (its home, an
+archive's month, a category, an author) whose page shows a changed post or other posts
+than before, with the posts they show (a listing shows their excerpts, made when a post
+is read; Material writes the listings' sources afresh for every build, so the others are
+dated back); every post when a post's title or place changed (a post links to its
+neighbours by their titles); every page when the configuration, the theme's overrides,
+the set of pages or a title of the navigation changed. The pages of the navigation are
+read in every build (every page prints their titles). A page is rendered again by
+removing its HTML, older than any source then. Posts and pages of the navigation take
+their last conversion where their Markdown is the same.
+
+A page that takes its last conversion does not log that conversion's warnings again (the
+build that made it did); as with ``--dirty``, a page not read again logs nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import pickle
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -80,17 +89,22 @@ class PartialBuild:
         self._pages: frozenset[str] = frozenset()
         self._nav: list[Page] = []
         self._nav_uris: set[str] = set()
-        self._conversions: dict[str, Conversion] = {}
-        """The last conversion of each post and page of the navigation, by docs path: a
-        partial build reads them all again (for the blog's listings and the navigation's
-        titles), and converts again only those whose Markdown changed."""
+        self._listings: dict[str, tuple[str, ...]] = {}
+        """The posts each page of the blog's listings shows, by docs path."""
+        self._shown: set[str] = set()
+        """The posts shown by the listings this build renders again."""
+        self._conversions: dict[str, bytes] = {}
+        """The last conversion of each post and page of the navigation, by docs path
+        (pickled): a partial build reads the pages of the navigation again, and the
+        posts its listings show, and converts again only those whose Markdown changed."""
 
     def before_reading(
         self, config: MkDocsConfig, files: Files, nav_pages: Iterable[Page], *, partial: bool
     ) -> str:
         """Once the navigation is final, before MkDocs reads the pages: in a partial
         build, every page is rendered again when the configuration, the theme's
-        overrides or the set of pages changed. Returns why (empty: it need not be)."""
+        overrides or the set of pages changed, and the blog's listings whose posts
+        changed are. Returns why every page is (empty: it need not be)."""
         custom = config.theme.custom_dir
         self._settings = reloads.settings_digest(
             Path(config.config_file_path) if config.config_file_path else None,
@@ -100,18 +114,43 @@ class PartialBuild:
         self._pages = frozenset(file.src_uri for file in pages)
         self._nav = list(nav_pages)
         self._nav_uris = {_uri(page) for page in self._nav}
+        listings = _listings(config, pages)
+        before, self._listings = (
+            self._listings,
+            {
+                _uri(view): tuple(_uri(post) for post in shown)
+                for listing in listings
+                for view, shown in listing
+            },
+        )
+        self._shown = set()
         if not partial:
             return ""
         why = reloads.render_all(self.state, self._settings, self._pages)
         if why:
             # A conversion resolves links against the other pages, with the configuration.
             self._conversions.clear()
-        for file in pages:
-            # The blog's listings show the posts' excerpts, and MkDocs renders most of them
-            # in every build (they are made afresh): all of them are, with every post read.
-            if why or (file.page is not None and _of_blog(file.page, "View")):
+            for file in pages:
                 _render_again(file)
-        return why
+            return why
+        views = [view for listing in listings for view, _ in listing]
+        again = reloads.listings_again(
+            before,
+            (
+                [(_uri(view), self._listings[_uri(view)]) for view, _ in listing]
+                for listing in listings
+            ),
+            # Material writes its listings' sources afresh for every build: not a change.
+            (file.src_uri for file in pages if not _made_by_blog(file) and file.is_modified()),
+            (_uri(view) for view in views if os.path.isfile(view.file.abs_dest_path)),
+        )
+        for view in views:
+            if _uri(view) in again:
+                _render_again(view.file)
+                self._shown.update(self._listings[_uri(view)])
+            else:
+                _leave(view.file)
+        return ""
 
     def hand(self, page: Page) -> None:
         """In a partial build, before MkDocs reads ``page``: a post or a page of the
@@ -124,7 +163,9 @@ class PartialBuild:
         """``page`` is converted, its HTML not yet changed by the plugins: kept, if a post
         or a page of the navigation."""
         if _of_blog(page, "Post") or _uri(page) in self._nav_uris:
-            self._conversions[_uri(page)] = conversion_of(page, str(page.markdown))
+            # Kept as bytes: the theme and the blog change the table of contents in place.
+            conversion = conversion_of(page, str(page.markdown))
+            self._conversions[_uri(page)] = pickle.dumps(conversion, pickle.HIGHEST_PROTOCOL)
 
     def after_reading(self, config: MkDocsConfig, files: Files, *, partial: bool) -> str:
         """Every page MkDocs reads is read: in a partial build, read the blog's posts and
@@ -136,9 +177,12 @@ class PartialBuild:
         said = ""
         if partial:
             # Every page prints the navigation's titles, and a page that is not read has
-            # none; the blog's listings show the posts' excerpts.
-            for page in [*self._nav, *posts]:
+            # none; the blog's listings show the excerpts of the posts, made when read.
+            for page in self._nav:
                 _read(page, config, files)
+            for post in posts:
+                if _uri(post) in self._shown:
+                    _read(post, config, files)
         titles = {_uri(page): str(page.title) for page in self._nav if _was_read(page)}
         keys = {
             _uri(post): reloads.post_key(
@@ -168,18 +212,47 @@ class _Reused:
     """A page's ``render`` for one call: the last build's conversion if the Markdown is
     the same, MkDocs' own ``Page.render`` otherwise."""
 
-    def __init__(self, conversions: dict[str, Conversion], page: Page) -> None:
+    def __init__(self, conversions: dict[str, bytes], page: Page) -> None:
         self._conversions = conversions
         self._page = page
 
     def __call__(self, config: MkDocsConfig, files: Files) -> None:
         page = self._page
         del page.render
-        conversion = self._conversions.get(_uri(page))
+        kept = self._conversions.get(_uri(page))
+        conversion: Conversion | None = None if kept is None else pickle.loads(kept)
         if conversion is None or conversion.markdown != digest(str(page.markdown)):
             page.render(config, files)
             return
         conversion.apply(page, files, None)
+
+
+Listing = list[tuple[Page, list[Page]]]
+"""One listing of Material's blog (:data:`generator.pages.reloads.Listing`), as pages."""
+
+
+def _listings(config: MkDocsConfig, pages: Iterable[File]) -> list[Listing]:
+    """The blog's listings, as Material's blog cuts them into pages (all the listing's
+    posts on each page, if the blog's way of cutting them is not found)."""
+    blog = config.plugins.get("material/blog")
+    paginated = getattr(blog, "_config_pagination", None)
+    per_page = getattr(blog, "_config_pagination_per_page", None)
+    listings: list[Listing] = []
+    for file in pages:
+        view: Any = file.page
+        if view is None or not _of_blog(view, "View"):
+            continue
+        family: list[Any] = list(getattr(view, "pages", None) or [view])
+        if family[0] is not view:
+            continue  # a later page of a listing: with the first
+        posts: list[Page] = list(getattr(view, "posts", ()))
+        if callable(paginated) and callable(per_page) and paginated(view):
+            step = int(per_page(view))
+            listing = [(page, posts[at * step : (at + 1) * step]) for at, page in enumerate(family)]
+        else:
+            listing = [(page, posts) for page in family]
+        listings.append(listing)
+    return listings
 
 
 def _was_read(page: Page) -> bool:
@@ -193,6 +266,19 @@ def _read(page: Page, config: MkDocsConfig, files: Files) -> None:
     included), unless it was read already."""
     if not _was_read(page):
         _populate_page(page, config, files)
+
+
+def _made_by_blog(file: File) -> bool:
+    """Whether ``file`` is a listing's source that Material's blog wrote for this build."""
+    return getattr(file, "generated_by", None) == "material/blog"
+
+
+def _leave(file: File) -> None:
+    """Make MkDocs' partial build leave ``file``'s page as the last build rendered it: a
+    listing's source that Material's blog wrote afresh is dated back (an editor's file
+    is left alone: MkDocs renders it only if it changed)."""
+    if _made_by_blog(file) and file.abs_src_path is not None:
+        os.utime(file.abs_src_path, ns=(0, 0))
 
 
 def _render_again(file: File) -> None:

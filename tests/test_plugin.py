@@ -19,6 +19,9 @@ from .conftest import link_items_to_a_missing_tag, site_config
 
 def _plugin(project: Path) -> tuple[GeneratorPlugin, object]:
     config = site_config(project)
+    # As `mkdocs build` starts (MkDocs keeps one instance of the plugin for the process:
+    # an earlier test may have served a site with it).
+    config.plugins.on_startup(command="build", dirty=False)
     # MkDocs sets this while it runs a plugin's hook; File.generated records it.
     config.plugins._current_plugin = "infolettre"
     plugin = config.plugins["infolettre"]

@@ -94,3 +94,31 @@ def test_a_build_remembers_the_titles_it_did_not_read_again() -> None:
         before, settings="s", pages=before.pages, titles={"index.md": "Accueil"}, posts={}
     )
     assert kept.titles == {"index.md": "Accueil", "aide.md": "Aide"}
+
+
+def test_a_listing_page_is_rendered_again_when_what_it_shows_changed() -> None:
+    home = [("blog/index.md", ("p/c.md", "p/b.md")), ("blog/page/2.md", ("p/a.md",))]
+    month = [("blog/archive/2023/03.md", ("p/a.md",))]
+    before = dict(home + month)
+    rendered = set(before)
+
+    def again(changed: set[str], listings: list[list[tuple[str, tuple[str, ...]]]]) -> set[str]:
+        return reloads.listings_again(before, listings, changed, rendered)
+
+    assert again(set(), [home, month]) == set()
+    # The page showing the post and its listing's first page (the title comes from it).
+    assert again({"p/a.md"}, [home, month]) == {
+        "blog/index.md",
+        "blog/page/2.md",
+        "blog/archive/2023/03.md",
+    }
+    assert again({"p/c.md"}, [home, month]) == {"blog/index.md"}
+    # A post moved to another page: both pages show other posts than before.
+    moved = [("blog/index.md", ("p/c.md", "p/a.md")), ("blog/page/2.md", ("p/b.md",))]
+    assert again(set(), [moved, month]) == {"blog/index.md", "blog/page/2.md"}
+    # A page whose HTML is not there, or whose own source changed.
+    assert again({"blog/archive/2023/03.md"}, [home, month]) == {"blog/archive/2023/03.md"}
+    assert reloads.listings_again(before, [home], set(), {"blog/index.md"}) == {
+        "blog/index.md",
+        "blog/page/2.md",
+    }

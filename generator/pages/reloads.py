@@ -6,7 +6,9 @@ build (MkDocs' ``--dirty``, and each reload of ``mkdocs serve`` here) renders ag
 the pages whose source file is newer than their HTML. Alone, that leaves pages stale:
 
 - the blog's listings (its home, archive, category and author pages) show the posts'
-  excerpts, and a post that is not read again has none: a category page listed no post;
+  excerpts, and a post that is not read again has none: a category page listed no post
+  (Material writes the listings' sources afresh for every build, so MkDocs renders them
+  every time);
 - every page prints the navigation: a page of the navigation that changes its title, or a
   page added or removed, changes every page;
 - the configuration file and the theme's overrides shape every page.
@@ -18,7 +20,7 @@ the pages whose source file is newer than their HTML. Alone, that leaves pages s
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,3 +114,36 @@ def remembered(
     }
     kept.update(titles)
     return BuildState(settings=settings, pages=pages, titles=kept, posts=dict(posts))
+
+
+Listing = Sequence[tuple[str, tuple[str, ...]]]
+"""One listing of the blog (its home, an archive's month, a category, an author): each of
+its pages, the listing's own first, by docs path, with the posts that page shows."""
+
+
+def listings_again(
+    before: Mapping[str, tuple[str, ...]],
+    listings: Iterable[Listing],
+    changed: Iterable[str],
+    rendered: Iterable[str],
+) -> set[str]:
+    """The pages of the blog's listings that a partial build renders again: a page that
+    shows a changed post, or other posts than the last build's page (``before``: posts
+    by docs path), or that is not rendered (``rendered``: the pages whose HTML is there),
+    or whose own source changed; with the listing's first page, whose title the others
+    take when they are rendered."""
+    changed, rendered = set(changed), set(rendered)
+    again: set[str] = set()
+    for listing in listings:
+        pages = {
+            path
+            for path, shown in listing
+            if path not in rendered
+            or path in changed
+            or before.get(path) != shown
+            or not changed.isdisjoint(shown)
+        }
+        if pages:
+            pages.add(listing[0][0])
+        again |= pages
+    return again
