@@ -32,6 +32,7 @@ from mkdocs.structure.pages import Page
 
 from generator.demo.site import ON_ERROR_CHOICES, DemoSite, open_site
 from generator.errors import GeneratorError
+from site_plugins.partial_reloads import reload_partially, render_again
 
 # Named for the plugin, so that its lines read "demos: démo mnist : en cache (…)".
 log = get_plugin_logger("demos")
@@ -90,9 +91,19 @@ class DemosPlugin(BasePlugin[DemosConfig]):
     def __init__(self) -> None:
         self.site = DemoSite(None)
         self.serving = False
+        self.partial = False
+        """The builds render only the pages whose file changed (`--dirty`, and the
+        reloads of `mkdocs serve`): a page showing a demo is rendered again each time."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self.partial = dirty
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        # `mkdocs serve`'s reloads are partial builds (site_plugins/partial_reloads.py).
+        if self.serving and reload_partially(builder):
+            self.partial = True
+        return server
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         try:
@@ -127,6 +138,12 @@ class DemosPlugin(BasePlugin[DemosConfig]):
             raise PluginError(str(err)) from err
         for figure in figures:
             files.append(File.generated(config, figure.uri, abs_src_path=str(figure.source)))
+        if self.partial:
+            # A demo's code edited changes its pages, not their files.
+            for src_uri in sorted(self.site.pages):
+                page = files.get_file_from_path(src_uri)
+                if page is not None:
+                    render_again(page)
         return files
 
     def on_page_markdown(

@@ -11,7 +11,8 @@ than before, with the posts they show (a listing shows their excerpts, made when
 is read; Material writes the listings' sources afresh for every build, so the others are
 dated back); every post when a post's title or place changed (a post links to its
 neighbours by their titles); every page when the configuration, the theme's overrides,
-the set of pages or a title of the navigation changed. The pages of the navigation are
+the set of pages or a title of the navigation changed (the demos' plugin renders again
+the pages that show a demo, whose result may change). The pages of the navigation are
 read in every build (every page prints their titles). A page is rendered again by
 removing its HTML, older than any source then. Posts and pages of the navigation take
 their last conversion where their Markdown is the same.
@@ -131,7 +132,7 @@ class PartialBuild:
             # A conversion resolves links against the other pages, with the configuration.
             self._conversions.clear()
             for file in pages:
-                _render_again(file)
+                render_again(file)
             return why
         views = [view for listing in listings for view, _ in listing]
         again = reloads.listings_again(
@@ -146,7 +147,7 @@ class PartialBuild:
         )
         for view in views:
             if _uri(view) in again:
-                _render_again(view.file)
+                render_again(view.file)
                 self._shown.update(self._listings[_uri(view)])
             else:
                 _leave(view.file)
@@ -201,7 +202,7 @@ class PartialBuild:
                 again = posts
             for page in again:
                 _read(page, config, files)
-                _render_again(page.file)
+                render_again(page.file)
         self.state = reloads.remembered(
             self.state, settings=self._settings, pages=self._pages, titles=titles, posts=keys
         )
@@ -281,7 +282,8 @@ def _leave(file: File) -> None:
         os.utime(file.abs_src_path, ns=(0, 0))
 
 
-def _render_again(file: File) -> None:
-    """Make MkDocs' partial build render ``file``'s page again: its HTML is removed."""
+def render_again(file: File) -> None:
+    """Make MkDocs' partial build render ``file``'s page again (a page whose text comes
+    from elsewhere too): its HTML is removed."""
     with contextlib.suppress(FileNotFoundError):
         os.unlink(file.abs_dest_path)

@@ -54,9 +54,11 @@ def test_collect_runs_each_distinct_run_once_and_lists_each_figure_once(
     site: DemoSite, counter: Path
 ) -> None:
     told: list[str] = []
-    pages = [("a.md", _page(TINY, TINY_SIDE_3)), ("c/d.md", _page(TINY))]
+    pages = [("a.md", _page(TINY, TINY_SIDE_3)), ("c/d.md", _page(TINY)), ("e.md", "Texte.")]
     figures = site.collect(pages, existing=set(), report=told.append)
     assert len(runs(counter)) == 2  # two distinct runs, three directives
+    # The pages that show a demo (a partial build renders them again).
+    assert site.pages == {"a.md", "c/d.md"}
     # Each run is told as it goes: its start, what the demo prints, how long it took.
     assert [line for line in told if " : exécutée en " not in line] == [
         "démo tiny : exécution…",

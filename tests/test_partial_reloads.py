@@ -27,6 +27,7 @@ Pages = dict[str, tuple[bytes, int]]
 POST = ROOT / "content" / "infolettre" / "infolettre_13" / "index.md"
 NAV_PAGE = "aide.md"
 SEARCH_INDEX = "search/search_index.json"
+DEMO_PAGE = "connaissances/cours-chatbots/index.html"
 
 
 def _pages(site: Path) -> Pages:
@@ -162,6 +163,9 @@ def test_a_reload_renders_what_the_change_reaches_and_gives_a_whole_builds_pages
     assert set(filter(kept, whole)) <= untouched
     if kept is _none:
         assert untouched == set()
+    # A page showing a demo is rendered again by every reload: the demo's code may have
+    # changed, not the page's text.
+    assert DEMO_PAGE in whole and DEMO_PAGE not in untouched
     # A post that a partial build did not read again had no excerpt for the blog's
     # listings: the category page listed none of them.
     listings = [name for name in whole if name.startswith("infolettre/category/")]

@@ -215,6 +215,9 @@ class DemoSite:
         self.use_freeze = use_freeze
         self.runs = runs
         self.outcomes: dict[RunRequest, Outcome] = {}
+        self.pages: frozenset[str] = frozenset()
+        """The pages that show a demo (docs paths), once :meth:`collect` has read them:
+        a demo's result changes them though their own text does not."""
 
     @property
     def watch_dir(self) -> Path | None:
@@ -248,6 +251,7 @@ class DemoSite:
                 figure's path is already a file of the site.
         """
         runs = scan_pages(pages)
+        self.pages = frozenset(src_uri for uses in runs.values() for src_uri, _ in uses)
         if self.project is None:
             if runs:
                 count = sum(len(uses) for uses in runs.values())
