@@ -25,17 +25,11 @@ from mkdocs.structure.pages import Page
 from generator.errors import GeneratorError
 from generator.pages import site
 from site_plugins.page_prerender import Prerender
-from site_plugins.partial_reloads import PartialBuild, reload_partially
+from site_plugins.partial_reloads import PartialBuild, of_blog, reload_partially
 from site_plugins.theme_fragments import CompiledTemplates
 
 log = get_plugin_logger(__name__)
 plain_text = site.plain_text
-
-
-def _is_category(page: Page) -> bool:
-    """Whether ``page`` is a category page of Material's blog."""
-    kind = type(page)
-    return kind.__name__ == "Category" and kind.__module__.startswith("material.plugins.blog")
 
 
 def _url_style(config: MkDocsConfig) -> site.UrlStyle:
@@ -168,9 +162,11 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
             return None
         # MkDocs converts these, in this order (a --dirty build, those changed only).
         included = InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included
-        why = self.partial.before_reading(config, files, nav.pages, partial=self.dirty)
-        if why:
-            log.info(f"{why} : toutes les pages rendues à nouveau")
+        # What a partial build needs from the last one (nothing for a `mkdocs build`).
+        if self.serving or self.dirty:
+            why = self.partial.before_reading(config, files, nav.pages, partial=self.dirty)
+            if why:
+                log.info(f"{why} : toutes les pages rendues à nouveau")
         pages = files.documentation_pages(inclusion=included)
         if self.dirty:
             pages = [file for file in pages if file.is_modified()]
@@ -191,7 +187,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         # from feeds, e-mails and front matter.
         plain_text.mark(page.meta)
         name = getattr(page, "name", None)
-        if _is_category(page) and isinstance(name, str):
+        if of_blog(page, "Category") and isinstance(name, str):
             # Material's blog writes a category's page as "# <name>", its Markdown taken
             # from the editors' front matter as it is.
             page.meta["title"] = plain_text.PlainText(name)
@@ -232,9 +228,10 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         # Every page is converted by now: the child converting them from the end stops.
         self._stop_prerender()
-        said = self.partial.after_reading(config, files, partial=self.dirty)
-        if said:
-            log.info(said)
+        if self.serving or self.dirty:
+            said = self.partial.after_reading(config, files, partial=self.dirty)
+            if said:
+                log.info(said)
         # The theme prints titles and descriptions unescaped: text marked as such
         # (on_page_markdown) is escaped once.
         plain_text.install(env)

@@ -24,7 +24,7 @@ rendering registers objects in mkdocstrings' inventory and handlers too.
 
 The plugin hooks stay in this process: the child's runs of them are thrown away, but
 for the Markdown they give. Only ``Page.render`` is taken over, for the pages the child
-has: the page's ``render`` is set, for one call, to :class:`_Handed`.
+has: the page's ``render`` is set, for one call, to :class:`Handed`.
 """
 
 from __future__ import annotations
@@ -316,7 +316,7 @@ class Prerender:
     def hand(self, page: Page) -> None:
         """Let ``page``'s next ``render`` take the child's conversion, if it has one."""
         if self._process is not None and page.file.src_uri in self._numbers:
-            page.render = _Handed(self, page)  # type: ignore[method-assign]
+            page.render = Handed(page, self.take, self._autorefs)  # type: ignore[method-assign]
 
     def take(self, page: Page) -> Conversion | None:
         """Claim ``page`` (the child stops when it gets there) and the child's conversion
@@ -350,19 +350,23 @@ class Prerender:
         self._done.clear()
 
 
-class _Handed:
-    """A page's ``render`` for one call: the child's conversion if it has one for the
-    page's Markdown now, MkDocs' own ``Page.render`` otherwise."""
+class Handed:
+    """A page's ``render`` for one call: the conversion ``take`` gives for the page, if
+    it is of the page's Markdown now, MkDocs' own ``Page.render`` otherwise (the
+    conversion's autorefs anchors registered with ``autorefs``)."""
 
-    def __init__(self, prerender: Prerender, page: Page) -> None:
-        self._prerender = prerender
+    def __init__(
+        self, page: Page, take: Callable[[Page], Conversion | None], autorefs: Any = None
+    ) -> None:
         self._page = page
+        self._take = take
+        self._autorefs = autorefs
 
     def __call__(self, config: MkDocsConfig, files: Files) -> None:
         page = self._page
         del page.render
-        conversion = self._prerender.take(page)
+        conversion = self._take(page)
         if conversion is None or conversion.markdown != digest(str(page.markdown)):
             page.render(config, files)
             return
-        conversion.apply(page, files, self._prerender._autorefs)
+        conversion.apply(page, files, self._autorefs)

@@ -29,7 +29,7 @@ import os
 import pickle
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from mkdocs.commands.build import _populate_page
 from mkdocs.config.defaults import MkDocsConfig
@@ -37,7 +37,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from generator.pages import reloads
-from site_plugins.page_prerender import Conversion, conversion_of, digest
+from site_plugins.page_prerender import Conversion, Handed, conversion_of
 
 _DIRTY_WARNING = "A 'dirty' build is being performed"
 """What MkDocs logs at the start of every partial build: a warning, which ``strict`` would
@@ -67,8 +67,9 @@ def reload_partially(builder: Callable[..., Any]) -> bool:
     return True
 
 
-def _of_blog(page: Page, name: str) -> bool:
-    """Whether ``page`` is of Material's blog class ``name`` (``Post``, ``View``)."""
+def of_blog(page: Page, name: str) -> bool:
+    """Whether ``page`` is of Material's blog class ``name`` (``Post``, ``View``,
+    ``Category``…), found by name: the blog's classes are not its API."""
     return any(
         kind.__name__ == name and kind.__module__.startswith("material.plugins.blog")
         for kind in type(page).__mro__
@@ -158,12 +159,16 @@ class PartialBuild:
         navigation converted by the last build takes that conversion, if its Markdown is
         the same."""
         if _uri(page) in self._conversions and "render" not in vars(page):
-            page.render = _Reused(self._conversions, page)  # type: ignore[method-assign]
+            page.render = Handed(page, self._kept)  # type: ignore[method-assign]
+
+    def _kept(self, page: Page) -> Conversion | None:
+        kept = self._conversions.get(_uri(page))
+        return None if kept is None else cast(Conversion, pickle.loads(kept))
 
     def remember(self, page: Page) -> None:
         """``page`` is converted, its HTML not yet changed by the plugins: kept, if a post
         or a page of the navigation."""
-        if _of_blog(page, "Post") or _uri(page) in self._nav_uris:
+        if of_blog(page, "Post") or _uri(page) in self._nav_uris:
             # Kept as bytes: the theme and the blog change the table of contents in place.
             conversion = conversion_of(page, str(page.markdown))
             self._conversions[_uri(page)] = pickle.dumps(conversion, pickle.HIGHEST_PROTOCOL)
@@ -174,7 +179,7 @@ class PartialBuild:
         changes reach. Returns what was rendered again beyond the changed pages, and why
         (empty: nothing)."""
         pages = [file.page for file in files.documentation_pages() if file.page is not None]
-        posts = [page for page in pages if _of_blog(page, "Post")]
+        posts = [page for page in pages if of_blog(page, "Post")]
         said = ""
         if partial:
             # Every page prints the navigation's titles, and a page that is not read has
@@ -209,25 +214,6 @@ class PartialBuild:
         return said
 
 
-class _Reused:
-    """A page's ``render`` for one call: the last build's conversion if the Markdown is
-    the same, MkDocs' own ``Page.render`` otherwise."""
-
-    def __init__(self, conversions: dict[str, bytes], page: Page) -> None:
-        self._conversions = conversions
-        self._page = page
-
-    def __call__(self, config: MkDocsConfig, files: Files) -> None:
-        page = self._page
-        del page.render
-        kept = self._conversions.get(_uri(page))
-        conversion: Conversion | None = None if kept is None else pickle.loads(kept)
-        if conversion is None or conversion.markdown != digest(str(page.markdown)):
-            page.render(config, files)
-            return
-        conversion.apply(page, files, None)
-
-
 Listing = list[tuple[Page, list[Page]]]
 """One listing of Material's blog (:data:`generator.pages.reloads.Listing`), as pages."""
 
@@ -241,7 +227,7 @@ def _listings(config: MkDocsConfig, pages: Iterable[File]) -> list[Listing]:
     listings: list[Listing] = []
     for file in pages:
         view: Any = file.page
-        if view is None or not _of_blog(view, "View"):
+        if view is None or not of_blog(view, "View"):
             continue
         family: list[Any] = list(getattr(view, "pages", None) or [view])
         if family[0] is not view:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from mkdocs.structure.pages import Page
 
 from generator import parallel
 from site_plugins import page_prerender
-from site_plugins.page_prerender import Prerender, _Handed, convert
+from site_plugins.page_prerender import Handed, Prerender, convert
 from tests.sites import build_config, collect_logs, compare_sites, copy_small_site, site_config
 
 _PAGE = """# Un titre
@@ -76,8 +75,7 @@ def test_a_conversion_taken_from_the_child_is_the_one_mkdocs_makes(
 
     taken = Page(None, file, config)
     taken.read_source(config)
-    handed = SimpleNamespace(take=lambda page: conversion, _autorefs=None)
-    taken.render = _Handed(handed, taken)  # type: ignore[arg-type,method-assign]
+    taken.render = Handed(taken, lambda page: conversion)  # type: ignore[method-assign]
     with collect_logs() as logged_here:
         taken.render(config, files)
     assert _state(taken) == _state(own)
@@ -94,8 +92,7 @@ def test_a_page_whose_markdown_changed_since_is_converted_again(tmp_path: Path) 
     page = Page(None, file, config)
     page.read_source(config)
     page.markdown = "# Autre chose\n"
-    handed = SimpleNamespace(take=lambda page: conversion, _autorefs=None)
-    page.render = _Handed(handed, page)  # type: ignore[arg-type,method-assign]
+    page.render = Handed(page, lambda page: conversion)  # type: ignore[method-assign]
     page.render(config, files)
     assert page._title_from_render == "Autre chose"
     assert page.content is not None and "Un titre" not in page.content
