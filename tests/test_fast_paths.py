@@ -147,6 +147,70 @@ def test_strings_libyaml_writes_otherwise_go_through_pyyaml() -> None:
     assert not yaml_dump._written_alike({"a": object()})
 
 
+# Any character, surrogates included, and those YAML reads otherwise than JSON often.
+_TEXT = st.text(
+    st.characters(exclude_categories=())
+    | st.sampled_from(list("\x85\u2028\u2029\ufeff\x7f\x9f\ud800\"\\:#'\n\t- &*!|>%@`"))
+)
+_KEYS = st.one_of(
+    st.sampled_from(["title", "tags", "yes", "null", "<<", "date", "x-y", "~", "", "a b", "é"]),
+    _TEXT,
+    st.text("k\u2028", min_size=100, max_size=1100),
+)
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | _TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(meta=st.dictionaries(_KEYS, _VALUES, max_size=6))
+def test_a_page_s_front_matter_reads_back_the_same_everywhere(meta: dict[str, Any]) -> None:
+    """Generated pages' front matter (JSON values) is read as the same mapping by libyaml,
+    by PyYAML's own loader and by MkDocs, whatever the text; what JSON cannot give YAML
+    alike (lone surrogates, keys too long for one line) goes through PyYAML's emitter."""
+    from mkdocs.utils.meta import get_data
+
+    dumped = yaml_dump.dump_page_front_matter(meta)
+    strings = _strings(meta)
+    if any(yaml_dump._SURROGATE.search(s) for s in strings if isinstance(s, str)) or any(
+        len(key) > yaml_dump._MAX_KEY for key in _keys(meta)
+    ):
+        assert dumped == yaml_dump.dump_front_matter(meta)
+        return
+    assert (yaml.load(dumped, Loader=yaml.CSafeLoader) or {}) == meta
+    assert (yaml.load(dumped, Loader=yaml.SafeLoader) or {}) == meta
+    body, read = get_data(f"---\n{dumped}---\n\nCorps.\n")
+    assert (read, body) == (meta, "Corps.\n") if meta else body.endswith("Corps.\n")
+
+
+def _keys(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [*value, *(k for v in value.values() for k in _keys(v))]
+    if isinstance(value, list):
+        return [k for v in value for k in _keys(v)]
+    return []
+
+
+def _strings(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (k, *_strings(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [value]
+
+
+def test_a_page_s_front_matter_falls_back_on_yaml_for_dates_and_floats() -> None:
+    from datetime import datetime
+
+    for meta in ({"date": {"created": datetime(2024, 1, 5, 10)}}, {"poids": 1e5}):
+        assert yaml_dump.dump_page_front_matter(meta) == yaml_dump.dump_front_matter(meta)
+    assert yaml_dump.dump_page_front_matter({"title": "Été", "hide": ["toc"]}) == (
+        'title: "Été"\nhide: ["toc"]\n'
+    )
+
+
 def _read(case: Path, monkeypatch: pytest.MonkeyPatch, *, fast: bool) -> object:
     loader = frontmatter._FAST_LOADER if fast else None
     monkeypatch.setattr(frontmatter, "_FAST_LOADER", loader)

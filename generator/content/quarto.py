@@ -9,6 +9,7 @@ are rendered by :mod:`generator.content.shortcodes`.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ def expand_includes(
         from (an included line: the include's line); and the warnings.
     """
     lines = text.split("\n")
+    if "include" not in text:  # no line to expand: most pages, read at no cost
+        return text, list(range(len(lines))), []
     out: list[str] = []
     origin: list[int] = []
     warnings: list[IncludeWarning] = []
@@ -101,13 +104,18 @@ def expand_includes(
 def find_variables(source: Path) -> Path | None:
     """The ``_variables.yml`` of the Quarto project holding ``source``: in its folder or
     the nearest folder above it that has one, stopping at a project root (``_quarto.yml``)."""
-    for folder in source.resolve().parents:
-        candidate = folder / "_variables.yml"
-        if candidate.is_file():
-            return candidate
-        if (folder / "_quarto.yml").is_file():
+    # os.path rather than pathlib: asked for every post of every build.
+    folder = os.path.dirname(os.path.realpath(source))
+    while True:
+        candidate = os.path.join(folder, "_variables.yml")
+        if os.path.isfile(candidate):
+            return Path(candidate)
+        if os.path.isfile(os.path.join(folder, "_quarto.yml")):
             return None
-    return None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
 def load_variables(path: Path) -> Mapping[str, Any]:

@@ -72,7 +72,6 @@ _FENCE_CLOSE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*\r?$")
 _PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
 # Spaces ending a line, then blank lines; the next line keeps its indentation.
 _LEADING_BLANK_LINES = re.compile(r"\A[ \t]*(?:\n[ \t]*(?=\n))*\n?")
-_TRAILING_SPACE = re.compile(r"\s+\Z")
 _ESCAPED_CHAR = re.compile(r"\x01(\d+)\x01")
 _KEPT = re.compile(r"\x02(\d+)\x02")
 _CODE_SPAN = re.compile(
@@ -326,6 +325,8 @@ def _mask_fences(text: str) -> tuple[str, list[str]]:
     A placeholder keeps the line's leading whitespace, so that the indentation both passes
     add (admonition bodies) applies to code as well; :func:`_unmask` puts the rest back.
     """
+    if "```" not in text and "~~~" not in text:  # no fence: nothing to mask
+        return text, []
     lines = text.split("\n")
     closers = [_FENCE_CLOSE.match(line) for line in lines]
     # Shortest fence of each character found unclosed: longer ones further on are too.
@@ -400,6 +401,8 @@ def _quarto_pass(lines: list[str]) -> tuple[list[str], list[int], list[Shortcode
         The output lines, the 0-based input line each output line comes from, and the
         warnings.
     """
+    if not any(":::" in line for line in lines):  # no fenced div: lines as they are
+        return list(lines), list(range(len(lines))), []
     warnings: list[ShortcodeWarning] = []
     pairs: dict[int, int] = {}
     opened: list[int] = []
@@ -824,7 +827,10 @@ class _HugoPass:
             self.warn(self.line(start + match.start()), match["name"] or "", message)
             return _escape_delimiters(match.group())
 
-        return _STRAY.sub(escape, self.text[start:end])
+        text = self.text[start:end]
+        if "{{" not in text and "}}" not in text:  # nothing to look for: the usual text
+            return text
+        return _STRAY.sub(escape, text)
 
     def tree(self) -> list[_Node | str]:
         root = _Node(name="", args=[], kwargs={}, line=0)
@@ -934,7 +940,7 @@ class _HugoPass:
             if child.name in BLOCK_SHORTCODES:
                 block = renderer(child, _block_body(inner, child.prefix), self.state)
                 if block:
-                    before = _TRAILING_SPACE.sub("", "".join(out))
+                    before = "".join(out).rstrip()
                     out = [before + ("\n\n" if before else ""), _reindent(block, child.prefix)]
                     out.append("\n\n")
                     after_block = True
@@ -968,6 +974,8 @@ def _escape_delimiters(text: str) -> str:
 
 def _neutralize(text: str) -> str:
     """Escape the braces of any delimiter formed by joining rendered pieces."""
+    if "{{" not in text and "}}" not in text:  # the pattern's lookbehind scans every place
+        return text
     return _LEFTOVER.sub(lambda match: _escape_delimiters(match.group()), text)
 
 
@@ -988,6 +996,8 @@ def _resolve_escapes(text: str) -> str:
         encoded = "".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in literal)
         return f"<code>{encoded}</code>"
 
+    if "\x01" not in text:  # nothing marked: every code span stays as it is
+        return text
     # A new <code> element may touch a brace: neutralize once more.
     text = _neutralize(_CODE_SPAN.sub(code_span, text))
     return _ESCAPED_CHAR.sub(lambda found: f"&#{found[1]};", text)

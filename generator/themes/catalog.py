@@ -11,6 +11,8 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
+from typing import Any
 
 from generator.models import AuthorProfile, Content, FeedItem, Kind, Post, TagDecision, Taxonomy
 from generator.parallel import map_forked
@@ -63,9 +65,14 @@ class TagIndex:
 
     decisions: Mapping[str, tuple[TagDecision, ...]]
 
+    @cached_property
+    def _given(self) -> dict[str, tuple[str, ...]]:
+        # Asked for every entry by every listing: worked out once.
+        return {entry_id: assigned(found) for entry_id, found in self.decisions.items()}
+
     def tags_of(self, entry_id: str) -> tuple[str, ...]:
         """Vocabulary tags assigned to an entry."""
-        return assigned(self.decisions.get(entry_id, ()))
+        return self._given.get(entry_id, ())
 
     def entries_with(self, tag_id: str, entries: list[Entry]) -> list[Entry]:
         """Entries carrying ``tag_id``, newest first (undated last)."""
@@ -311,10 +318,15 @@ class DecisionMemo:
     """Decisions read from the last build."""
     used: dict[str, tuple[TagDecision, ...]] = field(default_factory=dict)
     """Decisions this build used or made: what to keep for the next one."""
+    digests: dict[tuple[str, ...], str] = field(default_factory=dict)
+    """The digests of the last call's entries, by their texts: a second call on the same
+    texts (a build's generation after its tagging, a reload) looks them up instead of
+    hashing every body again."""
 
 
-def _decision_key(vocabulary: str, entry: Entry, forced: tuple[str, ...]) -> str:
-    parts = (
+def _decision_parts(vocabulary: str, entry: Entry, forced: tuple[str, ...]) -> tuple[str, ...]:
+    """What ``entry``'s decisions depend on (:func:`_digest` makes their memo's key)."""
+    return (
         vocabulary,
         entry.title,
         entry.summary,
@@ -325,6 +337,9 @@ def _decision_key(vocabulary: str, entry: Entry, forced: tuple[str, ...]) -> str
         "\x1f".join(entry.forbidden),
         "\x1f".join(entry.source_tags),
     )
+
+
+def _digest(parts: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
     for part in parts:
         digest.update(part.encode("utf-8", "surrogatepass") + b"\x1e")
@@ -338,6 +353,8 @@ class _Job:
     forced: tuple[str, ...]
     forbidden: tuple[str, ...]
     source_tags: tuple[str, ...]
+    parts: tuple[str, ...] | None = None
+    """What the decisions depend on, to be digested for a memo (``None``: no memo)."""
 
 
 def _decide(job: _Job) -> tuple[TagDecision, ...]:
@@ -350,6 +367,20 @@ def _decide(job: _Job) -> tuple[TagDecision, ...]:
     )
 
 
+_Outcome = tuple[str, tuple[TagDecision, ...] | None]
+"""A job's memo key (empty without a memo) and its decisions (``None``: the memo has them)."""
+
+
+def _pack(outcome: _Outcome) -> tuple[str, Any]:
+    key, found = outcome
+    return key, None if found is None else pack_decisions(found)
+
+
+def _unpack(packed: tuple[str, Any]) -> _Outcome:
+    key, found = packed
+    return key, None if found is None else unpack_decisions(found)
+
+
 def tag_entries(
     content: Content,
     entries: list[Entry],
@@ -360,36 +391,53 @@ def tag_entries(
     """Run the tagger on every entry (or take its decisions from ``memo``).
 
     Entries to decide are spread over ``processes`` processes (default: the machine's
-    cores) when there are enough of them (:mod:`generator.parallel`).
+    cores) when there are enough of them (:mod:`generator.parallel`); so is the digest
+    of their texts that keys the memo, unless the last call digested the same texts.
     """
     vocabulary = repr(content.taxonomy) if memo is not None else ""
+    known = memo.known if memo is not None else {}
     decisions: dict[str, tuple[TagDecision, ...]] = {}
-    keys: dict[str, str] = {}
+    digests: dict[tuple[str, ...], str] = {}
     jobs: list[_Job] = []
     pending: list[str] = []
     for entry in entries:
         forced = entry.forced + tuple(t for t in entry.editor_tags if content.taxonomy.get(t))
+        parts = None
         if memo is not None:
-            key = keys[entry.id] = _decision_key(vocabulary, entry, forced)
-            found = memo.used.get(key) or memo.known.get(key)
-            if found is not None:
+            parts = _decision_parts(vocabulary, entry, forced)
+            key = memo.digests.get(parts)
+            found = None if key is None else memo.used.get(key) or known.get(key)
+            if key is not None and found is not None:
+                digests[parts] = key
                 memo.used[key] = decisions[entry.id] = found
                 continue
         pending.append(entry.id)
         jobs.append(
-            _Job(content.taxonomy, document(entry), forced, entry.forbidden, entry.source_tags)
+            _Job(
+                content.taxonomy,
+                document(entry),
+                forced,
+                entry.forbidden,
+                entry.source_tags,
+                parts,
+            )
         )
-    found_all = map_forked(
-        _decide,
-        jobs,
-        processes=processes,
-        pack=pack_decisions,
-        unpack=unpack_decisions,
-        piece="tagging",
+
+    def work(job: _Job) -> _Outcome:
+        key = "" if job.parts is None else _digest(job.parts)
+        return key, None if key in known else _decide(job)
+
+    outcomes = map_forked(
+        work, jobs, processes=processes, pack=_pack, unpack=_unpack, piece="tagging"
     )
-    for entry_id, found in zip(pending, found_all, strict=True):
+    for entry_id, job, (key, found) in zip(pending, jobs, outcomes, strict=True):
+        if found is None:
+            found = known[key]
         decisions[entry_id] = found
-        if memo is not None:
-            memo.used[keys[entry_id]] = found
+        if memo is not None and job.parts is not None:
+            digests[job.parts] = key
+            memo.used[key] = found
+    if memo is not None:
+        memo.digests = digests
     ordered = {entry.id: decisions[entry.id] for entry in entries}
     return TagIndex(decisions=ordered)

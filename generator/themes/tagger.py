@@ -379,6 +379,8 @@ def _read(compiled: _Compiled, document: Document) -> _Reading:
                     future = has_future_date(text, named, compiled.dates, document.published)
             lead = Counter(key for start, key in found.items() if start < LEAD_CHARS)
         past: list[int] | None = None  # years before publication, looked for when needed
+        starts: dict[str, list[int]] | None = None  # each term's starts, when needed
+        anchored: dict[str, list[int]] = {}  # where each tag's anchors stand, when needed
         for key, count in counts.items():
             if key in ambiguous:
                 pending.append((field_name, field_weight, key, count, lead[key] if lead else 0))
@@ -388,7 +390,9 @@ def _read(compiled: _Compiled, document: Document) -> _Reading:
                 if weight > 0 and field_name != "title" and tag_id in compiled.past:
                     if past is None:
                         past = _past_years(text, document.published)
-                    cited = _within(found, key, past, NEAR_CHARS // 2)
+                    if starts is None:
+                        starts = _starts(found)
+                    cited = _within(starts[key], past, NEAR_CHARS // 2)
                     if cited:
                         hits[tag_id].append(Hit(f"{term} ({PAST_TERM})", field_name, cited, 0.0))
                         count_for_tag -= cited
@@ -399,8 +403,13 @@ def _read(compiled: _Compiled, document: Document) -> _Reading:
                 elif tag_id == _DIGEST:
                     digest = digest or field_name == "title"
                 elif field_name == "body" and tag_id in near.get(key, ()):
-                    anchors = compiled.anchors[tag_id]
-                    close = _within(found, key, [at for at, k in found.items() if k in anchors])
+                    places = anchored.get(tag_id)
+                    if places is None:
+                        anchors = compiled.anchors[tag_id]
+                        places = anchored[tag_id] = [at for at, k in found.items() if k in anchors]
+                    if starts is None:
+                        starts = _starts(found)
+                    close = _within(starts[key], places)
                     if close:
                         _count(scores, hits, stats, field_name, field_weight, tag_id, term,
                                weight, close, min(close, lead[key]) if lead else 0)  # fmt: skip
@@ -439,18 +448,20 @@ def _past_years(folded: str, published: datetime | None) -> list[int]:
     return [m.start() for m in _YEAR_WORD.finditer(folded) if int(m.group(1)) < published.year]
 
 
-def _within(
-    found: Mapping[int, str], key: str, places: Sequence[int], distance: int = NEAR_CHARS
-) -> int:
-    """Occurrences of ``key`` in one field that start within ``distance`` characters of
-    one of ``places`` (where an AI term or a past year stands)."""
+def _within(starts: Sequence[int], places: Sequence[int], distance: int = NEAR_CHARS) -> int:
+    """How many of ``starts`` (where a term stands in one field) are within ``distance``
+    characters of one of ``places`` (where an AI term or a past year stands)."""
     if not places:
         return 0
-    return sum(
-        1
-        for start, found_key in found.items()
-        if found_key == key and any(abs(start - place) <= distance for place in places)
-    )
+    return sum(1 for start in starts if any(abs(start - place) <= distance for place in places))
+
+
+def _starts(found: Mapping[int, str]) -> dict[str, list[int]]:
+    """Where each term found in one field starts."""
+    starts: dict[str, list[int]] = defaultdict(list)
+    for start, key in found.items():
+        starts[key].append(start)
+    return starts
 
 
 def _tag_stats(rule: TagRule, reading: _Reading) -> TagStats:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -13,7 +12,7 @@ from generator.content.loader import ARCHIVE_DIR
 from generator.errors import FeedError
 from generator.files import write_many
 from generator.models import FeedConfig
-from generator.parallel import map_forked
+from generator.parallel import in_child, map_forked
 from generator.progress import Progress
 from generator.veille.archive import MergeReport, item_to_text, merge, read_feed_archive
 from generator.veille.archive_lock import locked, remove_leftovers
@@ -211,7 +210,7 @@ def _ingest_locked(
         # archive folder); the bar shows the feeds as they start in this process.
         def one(numbered: tuple[int, FeedConfig]) -> FeedResult:
             number, feed = numbered
-            if bar is not None and multiprocessing.parent_process() is None:
+            if bar is not None and not in_child():
                 bar.step(number, feed.id)
             return ingest_snapshot(content_root, feed, now=now)
 
