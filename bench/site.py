@@ -14,6 +14,7 @@ with the edited page. Figures are printed, never asserted: this is not a test.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -32,12 +33,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO, TypeVar
 
+from bench.stages import GENERATE, READ, TAG
 from bench.tags import synthetic_documents
-from generator.content.loader import load_content, read_text
+from generator.content.loader import read_text
 from generator.files import files_under
-from generator.pages.build import generate
 from generator.pages.feedwriter import Channel, Entry, render_rss
-from generator.themes.catalog import DecisionMemo, build_entries, tag_entries
 from generator.veille.feeds_config import parse_feeds
 from generator.veille.ingest import ingest_feeds
 
@@ -340,6 +340,25 @@ def serve_reload(
     )
 
 
+def generator_stages(content_root: Path, now: datetime) -> dict[str, float]:
+    """One timing of the generator's stages (:mod:`bench.stages`), in a process of its own
+    as a build is: each run reads, tags and generates from nothing.
+
+    Raises:
+        RuntimeError: The run failed (its output's tail is in the message).
+    """
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.stages", str(content_root), now.isoformat()],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"échec des étapes du générateur :\n{done.stderr[-3000:]}")
+    times: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return times
+
+
 def run_size(
     workdir: Path,
     *,
@@ -352,7 +371,8 @@ def run_size(
     """Time every stage for one size, in folders under ``workdir`` (``serve``: the
     editor's loop in ``mkdocs serve`` too). The full build and the bare one are timed
     ``rounds`` times, in turn, each full build from an empty cache: their medians make
-    the ratio, so that a slow phase of the machine does not fall on one of them."""
+    the ratio, so that a slow phase of the machine does not fall on one of them. The
+    generator's stages are timed ``rounds`` times too, each in a fresh process."""
     bench = SiteBench(items=items, posts=posts)
     stages = bench.stages
     project = make_project(workdir / f"site-{items}-{posts}", items=items, posts=posts)
@@ -367,12 +387,10 @@ def run_size(
         "ingestion (instantanés)",
         lambda: ingest_feeds(content_root, feeds, offline=True, now=now),
     )
-    content = _timed(stages, "lecture du contenu", lambda: load_content(content_root))
-    entries = build_entries(content)
-    # The generation reuses the tagging's decisions: each stage is timed once.
-    memo = DecisionMemo()
-    _timed(stages, "étiquetage", lambda: tag_entries(content, entries, memo=memo))
-    _timed(stages, "génération des pages", lambda: generate(content, now=now, tag_memo=memo))
+    print(f"[{items} articles, {posts} infolettres] étapes du générateur…", file=stream, flush=True)
+    runs = [generator_stages(content_root, now) for _ in range(rounds)]
+    for name in (READ, TAG, GENERATE):
+        stages.append(_median(name, [Stage(name=name, seconds=run[name]) for run in runs]))
     print(f"[{items} articles, {posts} infolettres] mkdocs build…", file=stream, flush=True)
     full = [build(project)]
     # The pages of the built site, all of them (blog views, guide, reference…); images and
@@ -426,10 +444,7 @@ def report(results: Sequence[SiteBench]) -> str:
             lines.append(f"  {stage.name:<44} {stage.seconds:8.2f} s{memory}{runs}")
         # What each build does (read, tag, generate); ingestion is a command of its own,
         # run when feeds change, and is reported above but not counted here.
-        generator_s = sum(
-            bench.seconds(name)
-            for name in ("lecture du contenu", "étiquetage", "génération des pages")
-        )
+        generator_s = sum(bench.seconds(name) for name in (READ, TAG, GENERATE))
         full = bench.seconds("mkdocs build (complet)")
         bare = next(s.seconds for s in bench.stages if s.name.startswith(BARE))
         lines.append(f"  ratio build complet / MkDocs nu : {full / bare:.2f} (cible ≤ 1,5)")

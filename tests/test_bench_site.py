@@ -60,8 +60,9 @@ def test_a_tiny_benchmark_prints_every_stage() -> None:
     bare = re.search(r"MkDocs nu \((\d+) pages\)", report)
     assert pages and bare and pages[1] == bare[1], report
     assert "ratio build complet / MkDocs nu" in report
-    # Two runs each of the full and bare builds, their medians compared.
-    for stage in ("mkdocs build (complet)", "MkDocs nu"):
+    # Two runs each of the full and bare builds and of the generator's stages, their
+    # medians reported.
+    for stage in ("mkdocs build (complet)", "MkDocs nu", "lecture du contenu", "étiquetage"):
         line = next(line for line in report.splitlines() if stage in line)
         assert re.search(r"tours : \d+\.\d\d, \d+\.\d\d\)", line), line
     assert "étapes du générateur" in report

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,16 @@ from generator.content.dates import format_french, paris_day, paris_time
 from generator.content.events import event_box, event_line
 from generator.content.shortcodes import ShortcodeWarning, convert
 from generator.content.yaml_dump import dump_page_front_matter
-from generator.models import Content, FeedConfig, FeedItem, Kind, OutPage, Post, Taxonomy
+from generator.models import (
+    Content,
+    FeedConfig,
+    FeedItem,
+    Kind,
+    OutPage,
+    Post,
+    TagRule,
+    Taxonomy,
+)
 from generator.pages import excerpts, feeds_out, raw_html
 from generator.pages.links import UrlStyle, missing_targets, page_link
 from generator.pages.summary import summary_html, summary_text
@@ -673,6 +683,58 @@ def _listing(entries: Sequence[Entry], page: str | None) -> list[dict[str, Any]]
     return rows
 
 
+def _feed_listing(
+    feed: FeedConfig, items: list[Entry], authors: Mapping[str, str], urls: UrlStyle
+) -> Generated:
+    """The pages listing a feed's items (``items``, newest first)."""
+    part = Generated(now=datetime.min, urls=urls)
+    feed_page = f"{catalog.FEEDS_URI}/{feed.id}/index.md"
+    rows = _listing(items, None)
+    for row, entry in zip(rows, items, strict=True):
+        row["author"] = authors.get(entry.id, "")
+    for path, chunk, pager in paginate(
+        feed_page, f"{catalog.FEEDS_URI}/{feed.id}", rows, link=part.link
+    ):
+        text = _render("feed.md.j2", feed=feed, entries=chunk, pager=pager)
+        if path != feed_page:
+            text = front_matter(_LATER_PAGE, text)
+        part.pages.append(OutPage(path=path, text=text, in_nav=False))
+    return part
+
+
+def _tag_listing(rule: TagRule, tagged: list[Entry], urls: UrlStyle) -> Generated:
+    """The pages listing the entries that carry a tag (``tagged``, newest first)."""
+    part = Generated(now=datetime.min, urls=urls)
+    tag_page = catalog.tag_page(rule.id)
+    listing = _listing(tagged, None)
+    for path, chunk, pager in paginate(
+        tag_page, f"{catalog.TAGS_URI}/{rule.id}", listing, link=part.link
+    ):
+        part.pages.append(
+            OutPage(
+                path=path,
+                text=front_matter(
+                    {"title": rule.label, "description": rule.description}
+                    | ({} if path == tag_page else _LATER_PAGE),
+                    _render(
+                        "tag.md.j2",
+                        tag=rule,
+                        entries=chunk,
+                        total=len(tagged),
+                        pager=pager,
+                        # The tag's feeds sit in its folder (themes/<id>/).
+                        feeds={
+                            name: page_link(path, f"{catalog.TAGS_URI}/{rule.id}/{name}", urls)
+                            for name in ("feed_rss.xml", "feed.json")
+                        },
+                    ),
+                ),
+                in_nav=False,
+            )
+        )
+    return part
+
+
 def generate(
     content: Content,
     *,
@@ -767,75 +829,65 @@ def generate(
     )
 
     feeds_index = f"{catalog.FEEDS_URI}/index.md"
-    feed_rows = []
     authors = {i.item_id: i.author for i in content.items}
     by_feed: dict[str, list[Entry]] = {feed.id: [] for feed in content.feeds}
     for entry in entries:
         if entry.kind is Kind.FEED_ITEM:
             by_feed[entry.id.split("/", 1)[0]].append(entry)
-    for feed in content.feeds:
-        feed_page = f"{catalog.FEEDS_URI}/{feed.id}/index.md"
-        feed_items = sorted(by_feed[feed.id], key=catalog.sort_key, reverse=True)
-        rows = _listing(feed_items, None)
-        for row, entry in zip(rows, feed_items, strict=True):
-            row["author"] = authors.get(entry.id, "")
-        for path, chunk, pager in paginate(
-            feed_page, f"{catalog.FEEDS_URI}/{feed.id}", rows, link=out.link
-        ):
-            text = _render("feed.md.j2", feed=feed, entries=chunk, pager=pager)
-            if path != feed_page:
-                text = front_matter(_LATER_PAGE, text)
-            out.pages.append(OutPage(path=path, text=text, in_nav=False))
-        feed_rows.append(
-            {
-                "title": feed.title,
-                "href": href(feeds_index, feed_page),
-                "count": len(feed_items),
-                "licence": feed.licence,
-            }
-        )
+    feed_items = {
+        feed.id: sorted(by_feed[feed.id], key=catalog.sort_key, reverse=True)
+        for feed in content.feeds
+    }
+    tagged = {rule.id: tags.entries_with(rule.id, entries) for rule in content.taxonomy.tags}
+    # The listings (thousands of rows on a large site) are made on all cores, each cut to
+    # its rows' share.
+    listings: list[Callable[[], Generated]] = [
+        *(
+            partial(_feed_listing, feed, feed_items[feed.id], authors, urls)
+            for feed in content.feeds
+        ),
+        *(partial(_tag_listing, rule, tagged[rule.id], urls) for rule in content.taxonomy.tags),
+    ]
+    weights = [len(feed_items[f.id]) for f in content.feeds] + [
+        len(tagged[r.id]) for r in content.taxonomy.tags
+    ]
+    made = map_forked(
+        lambda listing: listing(),
+        listings,
+        per_process=1,
+        pack=_pack,
+        unpack=_unpack,
+        piece="pages",
+        weights=weights,
+    )
+    for part in made[: len(content.feeds)]:
+        out.pages.extend(part.pages)
+        out.links.extend(part.links)
+    feed_rows = [
+        {
+            "title": feed.title,
+            "href": href(feeds_index, f"{catalog.FEEDS_URI}/{feed.id}/index.md"),
+            "count": len(feed_items[feed.id]),
+            "licence": feed.licence,
+        }
+        for feed in content.feeds
+    ]
     out.pages.append(OutPage(path=feeds_index, text=_render("feeds_index.md.j2", feeds=feed_rows)))
 
     tags_index = f"{catalog.TAGS_URI}/index.md"
-    tag_rows = []
-    for rule in content.taxonomy.tags:
-        tag_page = catalog.tag_page(rule.id)
-        tagged = tags.entries_with(rule.id, entries)
-        listing = _listing(tagged, None)
-        for path, chunk, pager in paginate(
-            tag_page, f"{catalog.TAGS_URI}/{rule.id}", listing, link=out.link
-        ):
-            out.pages.append(
-                OutPage(
-                    path=path,
-                    text=front_matter(
-                        {"title": rule.label, "description": rule.description}
-                        | ({} if path == tag_page else _LATER_PAGE),
-                        _render(
-                            "tag.md.j2",
-                            tag=rule,
-                            entries=chunk,
-                            total=len(tagged),
-                            pager=pager,
-                            # The tag's feeds sit in its folder (themes/<id>/).
-                            feeds={
-                                name: page_link(path, f"{catalog.TAGS_URI}/{rule.id}/{name}", urls)
-                                for name in ("feed_rss.xml", "feed.json")
-                            },
-                        ),
-                    ),
-                    in_nav=False,
-                )
-            )
-        tag_rows.append(
-            {
-                "id": rule.id,
-                "label": rule.label,
-                "description": rule.description,
-                "count": len(tagged),
-                "href": href(tags_index, tag_page),
-            }
-        )
+    for part in made[len(content.feeds) :]:
+        out.pages.extend(part.pages)
+        out.links.extend(part.links)
+    tag_rows = [
+        {
+            "id": rule.id,
+            "label": rule.label,
+            "description": rule.description,
+            "count": len(tagged[rule.id]),
+            "href": href(tags_index, catalog.tag_page(rule.id)),
+        }
+        for rule in content.taxonomy.tags
+    ]
     out.pages.append(OutPage(path=tags_index, text=_render("tags_index.md.j2", tags=tag_rows)))
 
     latest = None

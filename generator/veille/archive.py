@@ -121,7 +121,8 @@ def read_archives(archive_root: Path, feeds: Iterable[FeedConfig]) -> list[FeedI
         (feed.id, path)
         for feed in feeds
         if (folder := feed_dir(archive_root, feed.id)).is_dir()
-        for path in sorted(folder.glob("*.md"))
+        # By name: the files of one folder, in their paths' order, compared faster.
+        for path in sorted(folder.glob("*.md"), key=lambda path: path.name)
     ]
     return map_forked(_read_item, jobs, pack=_pack_item, unpack=_unpack_item, piece="reading")
 
