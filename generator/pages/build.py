@@ -37,6 +37,7 @@ from generator.pages import excerpts, feeds_out, raw_html
 from generator.pages.links import UrlStyle, missing_targets, page_link
 from generator.pages.summary import summary_html, summary_text
 from generator.parallel import map_forked
+from generator.template_cache import keep_compiled
 from generator.themes import catalog
 from generator.themes.catalog import Entry, TagIndex
 
@@ -84,6 +85,7 @@ _ENV = Environment(
     # The templates are the package's, not content: not looked at again on every page.
     auto_reload=False,
 )
+keep_compiled(_ENV, "pages")
 _ENV.filters["md"] = md
 _ENV.filters["summary"] = summary_html
 _ENV.filters["md_cell"] = md  # `md` escapes `|` too, so it is safe in table cells
