@@ -121,6 +121,10 @@ def _page_file(folder: Path) -> Path | None:
     return None
 
 
+POSTS_PER_PROCESS = 20
+"""A page takes about half a millisecond to parse, a worker process a few to start."""
+
+
 def _read_section(folder: Path, section: str) -> tuple[tuple[Post, ...], tuple[str, ...]]:
     """Read a section: page bundles (``<slug>/index.md``, else ``index.qmd``, files beside
     it published with it), single files (``<slug>.md``, ``<slug>.qmd``) and the section's
@@ -180,10 +184,6 @@ def _read_section(folder: Path, section: str) -> tuple[tuple[Post, ...], tuple[s
             posts.append(post)
             warnings.extend(post.warnings)
     return tuple(posts), tuple(warnings)
-
-
-POSTS_PER_PROCESS = 20
-"""A page takes about half a millisecond to parse, a worker process a few to start."""
 
 
 def _section_page(path: Path) -> list[str]:

@@ -333,8 +333,7 @@ def _convert_bodies(bodies: Iterable[tuple[Post, str, set[str]]]) -> None:
     bodies of this build are kept."""
     keys = {_body_key(*body) for body in bodies}
     todo = sorted(keys - _conversions.keys(), key=lambda key: str(key[1]))
-    # A post takes a few milliseconds, a forked child about five: two processes pay from
-    # twenty posts.
+    # A post takes one to a few milliseconds, a forked child about five to start.
     made = map_forked(lambda key: _convert_one(*key), todo, per_process=10, piece="pages")
     kept = {key: _conversions[key] for key in keys & _conversions.keys()}
     _conversions.clear()

@@ -319,9 +319,9 @@ class DecisionMemo:
     used: dict[str, tuple[TagDecision, ...]] = field(default_factory=dict)
     """Decisions this build used or made: what to keep for the next one."""
     digests: dict[tuple[str, ...], str] = field(default_factory=dict)
-    """The digests of the last call's entries, by their texts: a second call on the same
-    texts (a build's generation after its tagging, a reload) looks them up instead of
-    hashing every body again."""
+    """The digests of the last call's entries, by their texts: a second call with this
+    memo on the same texts (a generation after a tagging timed on its own, as the site
+    bench does) looks them up instead of hashing every body again."""
 
 
 def _decision_parts(vocabulary: str, entry: Entry, forced: tuple[str, ...]) -> tuple[str, ...]:
@@ -406,7 +406,7 @@ def tag_entries(
         if memo is not None:
             parts = _decision_parts(vocabulary, entry, forced)
             key = memo.digests.get(parts)
-            found = None if key is None else memo.used.get(key) or known.get(key)
+            found = (memo.used.get(key) or known.get(key)) if key is not None else None
             if key is not None and found is not None:
                 digests[parts] = key
                 memo.used[key] = decisions[entry.id] = found
