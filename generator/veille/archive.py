@@ -114,9 +114,8 @@ def _unpack_item(packed: tuple[Any, ...]) -> FeedItem:
 
 
 def read_archives(archive_root: Path, feeds: Iterable[FeedConfig]) -> list[FeedItem]:
-    """Every archived item of ``feeds``, feed by feed in file-name order: what
-    :func:`read_feed_archive` reads for each; on all cores for a large archive (parsing
-    the items' front matter is most of a build's reading)."""
+    """Every archived item of ``feeds``, feed by feed in file-name order; on all cores
+    for a large archive (parsing the items' front matter is most of a build's reading)."""
     jobs = [
         (feed.id, path)
         for feed in feeds
@@ -129,13 +128,7 @@ def read_archives(archive_root: Path, feeds: Iterable[FeedConfig]) -> list[FeedI
 
 def read_feed_archive(archive_root: Path, feed: FeedConfig) -> list[FeedItem]:
     """Read every archived item of ``feed``, in file-name order."""
-    folder = feed_dir(archive_root, feed.id)
-    if not folder.is_dir():
-        return []
-    items = []
-    for path in sorted(folder.glob("*.md")):
-        items.append(item_from_text(frontmatter.decode(path.read_bytes(), path), path, feed.id))
-    return items
+    return read_archives(archive_root, [feed])
 
 
 @dataclass(frozen=True, kw_only=True)
