@@ -265,7 +265,7 @@ def _page_text(url: str) -> str | None:
         return None
 
 
-def _wait_for(
+def wait_for_page(
     url: str, child: subprocess.Popen[bytes], log: TextIO, *, marker: str, timeout: float
 ) -> float:
     """Seconds until ``url`` answers with ``marker`` in its text.
@@ -323,10 +323,10 @@ def serve_reload(
         )
         try:
             title = "<title>"
-            first = _wait_for(url, child, log, marker=title, timeout=timeout)
+            first = wait_for_page(url, child, log, marker=title, timeout=timeout)
             marker = f"Modification chronométrée {time.time_ns()}"
             post.write_text(read_text(post) + f"\n{marker}\n", encoding="utf-8")
-            reload = _wait_for(url, child, log, marker=marker, timeout=timeout)
+            reload = wait_for_page(url, child, log, marker=marker, timeout=timeout)
         finally:
             child.send_signal(signal.SIGINT)
             try:

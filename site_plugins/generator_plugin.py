@@ -26,6 +26,7 @@ from generator.errors import GeneratorError
 from generator.pages import site
 from site_plugins.page_prerender import Prerender
 from site_plugins.partial_reloads import PartialBuild, of_blog, reload_partially
+from site_plugins.serve_watcher import watch_natively
 from site_plugins.theme_fragments import CompiledTemplates
 
 log = get_plugin_logger(__name__)
@@ -78,6 +79,11 @@ class GeneratorConfig(base.Config):
     """Write the site's RSS and JSON feeds (the newsletter's, and one per tag)."""
     feed_items = _Count(default=site.DEFAULT_FEED_ITEMS)
     """How many items each feed keeps, the most recent."""
+    serve_watcher = c.Choice(("native", "polling"), default="native")
+    """How ``mkdocs serve`` hears of saved files: from the system (``native``), or by
+    comparing the folders every half second as MkDocs does (``polling``: for a folder
+    shared with a virtual machine or a container, whose changes the system does not
+    report)."""
 
 
 class GeneratorPlugin(BasePlugin[GeneratorConfig]):
@@ -256,9 +262,14 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         # The first build rendered every page; each reload renders the pages a change
-        # reaches (site_plugins/partial_reloads.py).
+        # reaches (site_plugins/partial_reloads.py), as soon as the system reports the
+        # save (site_plugins/serve_watcher.py).
         if self.serving and reload_partially(builder):
             self.dirty = True
+        if self.config.serve_watcher == "native":
+            why = watch_natively(server, log.warning)
+            if why:
+                log.info(why)
         return server
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
