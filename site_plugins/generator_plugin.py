@@ -27,7 +27,7 @@ from generator.pages import site
 from site_plugins.page_prerender import Prerender
 from site_plugins.partial_reloads import PartialBuild, of_blog, reload_partially
 from site_plugins.serve_watcher import watch_natively
-from site_plugins.theme_fragments import CompiledTemplates
+from site_plugins.theme_fragments import keep_compiled, keep_reference_compiled
 
 log = get_plugin_logger(__name__)
 plain_text = site.plain_text
@@ -98,8 +98,6 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         self.prerender: Prerender | None = None
         """The child converting pages from the last one back, while MkDocs converts them
         from the first (:mod:`site_plugins.page_prerender`)."""
-        self.templates = CompiledTemplates()
-        """The theme's compiled templates, taken again by each `mkdocs serve` rebuild."""
         self.partial = PartialBuild()
         """What each build left for the next, partial one (`mkdocs serve`'s reloads)."""
 
@@ -176,6 +174,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         pages = files.documentation_pages(inclusion=included)
         if self.dirty:
             pages = [file for file in pages if file.is_modified()]
+        keep_reference_compiled(config)
         self.prerender = Prerender.start(config, files, pages)
         return None
 
@@ -241,7 +240,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         # The theme prints titles and descriptions unescaped: text marked as such
         # (on_page_markdown) is escaped once.
         plain_text.install(env)
-        env.bytecode_cache = self.templates
+        keep_compiled(env)
         if self.build is None:
             return None
         self.build.write_feeds(Path(config.site_dir))

@@ -23,7 +23,9 @@ import jinja2
 import material as material_package
 from jinja2 import Undefined
 from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
 
+from generator import template_cache
 from generator.parallel import piece_on
 
 PIECE = "fragments"
@@ -133,22 +135,26 @@ class FragmentMemo:
         return markup
 
 
-class CompiledTemplates(jinja2.BytecodeCache):
-    """The theme's templates as Jinja compiled them, kept from one build to the next of
-    the same process: ``mkdocs serve`` makes a new environment for each rebuild, which
-    compiled every template again (half a second). Jinja keys each one by its name and
-    file, and checks its source: an edited template is compiled again."""
+def keep_compiled(env: jinja2.Environment) -> None:
+    """The theme's templates compiled once per machine (:mod:`generator.template_cache`):
+    MkDocs makes a new environment for each build, ``mkdocs serve``'s rebuilds too, which
+    compiled every template again (a third of a second). Jinja checks each one's source:
+    an edited template is compiled again."""
+    template_cache.keep_compiled(env, "theme")
 
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
 
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self._code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
+def keep_reference_compiled(config: MkDocsConfig) -> None:
+    """The templates of the code reference (mkdocstrings' default handler) compiled once
+    per machine too (a third of a second). Before the pages are read: the handler,
+    which mkdocstrings makes for the first page that needs it, is made now."""
+    reference = config.plugins.get("mkdocstrings")
+    get_handler = getattr(reference, "get_handler", None)
+    name = getattr(getattr(reference, "config", None), "default_handler", None)
+    if not callable(get_handler) or not isinstance(name, str):
+        return
+    handler_env = getattr(get_handler(name), "env", None)
+    if isinstance(handler_env, jinja2.Environment):
+        template_cache.keep_compiled(handler_env, f"mkdocstrings-{name}")
 
 
 def install(env: Any) -> FragmentMemo | None:

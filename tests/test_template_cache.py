@@ -70,3 +70,25 @@ def test_a_folder_that_cannot_be_used_costs_the_cache_not_the_build(
     for folder in temp.glob("_jinja2-cache-*"):
         shutil.rmtree(folder)
     assert gone.get_template("page.md.j2").render(title="T", items=[]) == "# T\n"
+
+
+def test_settings_changed_after_the_cache_is_given_keep_their_own_files(temp: Path) -> None:
+    # mkdocstrings' handler makes its environment, then sets trim_blocks and others: the
+    # code compiled with the settings of the moment is read only under those settings.
+    template = {"t.j2": "{% if true %}\nA\n{% endif %}\n"}
+    trimmed = Environment(loader=DictLoader(template), auto_reload=False)
+    keep_compiled(trimmed, "essai")
+    trimmed.trim_blocks = True
+    assert trimmed.get_template("t.j2").render() == "A\n"
+    untrimmed = Environment(loader=DictLoader(template), auto_reload=False)
+    keep_compiled(untrimmed, "essai")
+    assert untrimmed.get_template("t.j2").render() == "\nA\n"
+    again = Environment(loader=DictLoader(template), auto_reload=False)
+    keep_compiled(again, "essai")
+    again.trim_blocks = True
+
+    def compile_again(*_: object, **__: object) -> None:
+        pytest.fail("gabarit compilé de nouveau")
+
+    again.compile = compile_again  # type: ignore[method-assign,assignment]
+    assert again.get_template("t.j2").render() == "A\n"

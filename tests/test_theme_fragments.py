@@ -3,6 +3,7 @@ reused only for pages that would get the same bytes, and a whole site unchanged 
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -16,7 +17,7 @@ from mkdocs.utils import get_relative_url
 from generator import parallel
 from site_plugins import theme_fragments
 from site_plugins.theme_fragments import FragmentMemo, fragment_key
-from tests.sites import build_site, compare_sites, copy_small_site
+from tests.sites import build_site, compare_sites, copy_site, copy_small_site, site_config
 
 _PART = st.sampled_from(["a", "b", "veille", "guide", "x"])
 _FOLDER = st.lists(_PART, max_size=4).map(lambda parts: "".join(f"{p}/" for p in parts))
@@ -113,8 +114,8 @@ def test_a_site_is_byte_identical_with_and_without_the_memo(
 def test_a_rebuild_takes_the_compiled_templates_and_compiles_an_edited_one_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     (tmp_path / "page.html").write_text("<p>{{ titre | upper }}</p>", encoding="utf-8")
-    memory = theme_fragments.CompiledTemplates()
     compiled: list[str] = []
     real_compile = jinja2.Environment.compile
 
@@ -125,9 +126,10 @@ def test_a_rebuild_takes_the_compiled_templates_and_compiles_an_edited_one_again
     monkeypatch.setattr(jinja2.Environment, "compile", counted)
 
     def render() -> str:
-        # Each build of `mkdocs serve` makes its own environment.
+        # Each build makes its own environment (`mkdocs serve`'s rebuilds, and each
+        # `mkdocs build` in its process).
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path))
-        env.bytecode_cache = memory
+        theme_fragments.keep_compiled(env)
         return env.get_template("page.html").render(titre="a")
 
     assert render() == "<p>A</p>"
@@ -136,3 +138,21 @@ def test_a_rebuild_takes_the_compiled_templates_and_compiles_an_edited_one_again
     (tmp_path / "page.html").write_text("<p>{{ titre }}</p>", encoding="utf-8")
     assert render() == "<p>a</p>"
     assert compiled == ["page.html", "page.html"]
+
+
+def test_the_code_references_templates_are_kept_compiled_before_any_page_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    config = site_config(copy_site(tmp_path / "site"))
+    config = config.plugins.on_config(config)
+    theme_fragments.keep_reference_compiled(config)
+    handler = config.plugins["mkdocstrings"].get_handler("python")  # type: ignore[attr-defined]
+    assert isinstance(handler.env.bytecode_cache, jinja2.FileSystemBytecodeCache)
+    # The handler mkdocstrings uses for the pages is that one.
+    assert config.plugins["mkdocstrings"].get_handler("python") is handler  # type: ignore[attr-defined]
+    rendered = handler.env.from_string("{{ x }}").render(x="<b>")
+    assert rendered == "&lt;b&gt;"
+    handler.env.get_template("module.html.jinja")
+    assert list((tmp_path / "tmp").glob("_jinja2-cache-*/infolettre-mkdocstrings-python-*"))
