@@ -96,6 +96,8 @@ class NativeWatcher:
         try:
             self._observer.start()
         except OSError as err:
+            # The watches made before the refusal are given back.
+            self._observer.stop()
             self._warn(
                 f"surveillance des fichiers par le système impossible ({err}) : "
                 "dossiers sondés toutes les demi-secondes"

@@ -31,6 +31,18 @@ WAIT = 10.0
 """Seconds a change may take to be heard (a native observer takes milliseconds)."""
 
 
+@pytest.fixture(autouse=True)
+def _no_thread_left() -> Iterator[None]:
+    """Each test leaves no thread behind (observers stopped, the system's watches given
+    back): a build forks workers only when its process runs no other thread
+    (:func:`generator.parallel.can_fork`), later tests in this process included."""
+    yield
+    started = time.perf_counter()
+    while threading.active_count() > 1 and time.perf_counter() - started < WAIT:
+        time.sleep(0.05)
+    assert threading.enumerate() == [threading.main_thread()]
+
+
 class _Heard(FileSystemEventHandler):
     """Keeps what it hears; ``wait`` blocks until something is heard or time runs out."""
 
