@@ -15,6 +15,7 @@ links to itself go to its first page).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from generator import template_cache
 from generator.parallel import piece_on
+
+log = logging.getLogger(__name__)
 
 PIECE = "fragments"
 """The name under which ``python -m generator bench-pieces`` turns the memo off."""
@@ -150,9 +153,15 @@ def keep_reference_compiled(config: MkDocsConfig) -> None:
     reference = config.plugins.get("mkdocstrings")
     get_handler = getattr(reference, "get_handler", None)
     name = getattr(getattr(reference, "config", None), "default_handler", None)
-    if not callable(get_handler) or not isinstance(name, str):
+    if not getattr(reference, "plugin_enabled", False) or not callable(get_handler):
         return
-    handler_env = getattr(get_handler(name), "env", None)
+    try:
+        handler_env = getattr(get_handler(name), "env", None)
+    except Exception as error:
+        # A site without code blocks builds without the handler: the cache, not the
+        # build, pays for one that cannot be made.
+        log.debug("gabarits de la référence non gardés : %s", error)
+        return
     if isinstance(handler_env, jinja2.Environment):
         template_cache.keep_compiled(handler_env, f"mkdocstrings-{name}")
 

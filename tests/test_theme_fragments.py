@@ -156,3 +156,26 @@ def test_the_code_references_templates_are_kept_compiled_before_any_page_is_read
     assert rendered == "&lt;b&gt;"
     handler.env.get_template("module.html.jinja")
     assert list((tmp_path / "tmp").glob("_jinja2-cache-*/infolettre-mkdocstrings-python-*"))
+
+
+@pytest.mark.parametrize("setting", ["enabled: false", "default_handler: absent"])
+def test_a_code_reference_turned_off_or_without_its_handler_costs_nothing(
+    tmp_path: Path, setting: str
+) -> None:
+    project = copy_site(tmp_path / "site")
+    config_file = project / "mkdocs.yml"
+    text = config_file.read_text(encoding="utf-8")
+    config_file.write_text(
+        text.replace("  - mkdocstrings:\n", f"  - mkdocstrings:\n      {setting}\n", 1),
+        encoding="utf-8",
+    )
+    config = site_config(project)
+    config = config.plugins.on_config(config)
+    reference: Any = config.plugins["mkdocstrings"]
+    theme_fragments.keep_reference_compiled(config)
+    if setting.startswith("enabled"):
+        assert not reference.plugin_enabled
+    else:
+        # What the site meets at its first code block, not before.
+        with pytest.raises(ModuleNotFoundError, match="absent"):
+            reference.get_handler("absent")
