@@ -29,13 +29,13 @@ def time_stages(content_root: Path, now: datetime) -> dict[str, float]:
     content = load_content(content_root)
     read = time.perf_counter() - started
     entries = build_entries(content)
-    # The generation reuses the tagging's decisions: each stage is timed once.
-    memo = DecisionMemo()
+    # As a build's first tagging: every text digested for the memo, every entry decided.
     started = time.perf_counter()
-    tag_entries(content, entries, memo=memo)
+    tags = tag_entries(content, entries, memo=DecisionMemo())
     tagged = time.perf_counter() - started
     started = time.perf_counter()
-    generate(content, now=now, tag_memo=memo)
+    # The generation takes the tagging's decisions: each stage is timed once.
+    generate(content, now=now, tags=tags)
     generated = time.perf_counter() - started
     return {READ: read, TAG: tagged, GENERATE: generated}
 

@@ -742,6 +742,7 @@ def generate(
     now: datetime,
     include_drafts: bool = False,
     tag_memo: catalog.DecisionMemo | None = None,
+    tags: catalog.TagIndex | None = None,
     urls: UrlStyle | None = None,
 ) -> Generated:
     """Produce every page of the site from ``content``.
@@ -751,6 +752,9 @@ def generate(
         now: The build time: posts dated later wait, like drafts.
         include_drafts: Publish drafts and future posts too (marked as drafts).
         tag_memo: Tag decisions of an earlier build to reuse (and this build's, to keep).
+        tags: The tagging of ``content``'s entries, when it is already made
+            (:func:`generator.themes.catalog.tag_entries`): the entries are not tagged
+            again, and ``tag_memo`` is not used.
         urls: Where the renderer publishes pages (MkDocs' defaults and the site's blog
             when not given): the links of the generator's HTML are written as final URLs.
 
@@ -765,7 +769,8 @@ def generate(
     articles = catalog.visible_articles(content, now=now, include_drafts=include_drafts)
     content = replace(content, posts=posts, articles=articles)
     entries = catalog.build_entries(content)
-    tags = catalog.tag_entries(content, entries, memo=tag_memo)
+    if tags is None:
+        tags = catalog.tag_entries(content, entries, memo=tag_memo)
     by_id = {e.id: e for e in entries}
     out.feed_entries = feeds_out.feed_entries(content, entries, tags, now=now)
 

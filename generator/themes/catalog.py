@@ -318,10 +318,6 @@ class DecisionMemo:
     """Decisions read from the last build."""
     used: dict[str, tuple[TagDecision, ...]] = field(default_factory=dict)
     """Decisions this build used or made: what to keep for the next one."""
-    digests: dict[tuple[str, ...], str] = field(default_factory=dict)
-    """The digests of the last call's entries, by their texts: a second call with this
-    memo on the same texts (a generation after a tagging timed on its own, as the site
-    bench does) looks them up instead of hashing every body again."""
 
 
 def _decision_parts(vocabulary: str, entry: Entry, forced: tuple[str, ...]) -> tuple[str, ...]:
@@ -391,27 +387,15 @@ def tag_entries(
     """Run the tagger on every entry (or take its decisions from ``memo``).
 
     Entries to decide are spread over ``processes`` processes (default: the machine's
-    cores) when there are enough of them (:mod:`generator.parallel`); so is the digest
-    of their texts that keys the memo, unless the last call digested the same texts.
+    cores) when there are enough of them (:mod:`generator.parallel`), and so is the
+    digest of their texts that keys the memo.
     """
     vocabulary = repr(content.taxonomy) if memo is not None else ""
     known = memo.known if memo is not None else {}
-    decisions: dict[str, tuple[TagDecision, ...]] = {}
-    digests: dict[tuple[str, ...], str] = {}
     jobs: list[_Job] = []
-    pending: list[str] = []
     for entry in entries:
         forced = entry.forced + tuple(t for t in entry.editor_tags if content.taxonomy.get(t))
-        parts = None
-        if memo is not None:
-            parts = _decision_parts(vocabulary, entry, forced)
-            key = memo.digests.get(parts)
-            found = (memo.used.get(key) or known.get(key)) if key is not None else None
-            if key is not None and found is not None:
-                digests[parts] = key
-                memo.used[key] = decisions[entry.id] = found
-                continue
-        pending.append(entry.id)
+        parts = _decision_parts(vocabulary, entry, forced) if memo is not None else None
         jobs.append(
             _Job(
                 content.taxonomy,
@@ -430,14 +414,11 @@ def tag_entries(
     outcomes = map_forked(
         work, jobs, processes=processes, pack=_pack, unpack=_unpack, piece="tagging"
     )
-    for entry_id, job, (key, found) in zip(pending, jobs, outcomes, strict=True):
+    decisions: dict[str, tuple[TagDecision, ...]] = {}
+    for entry, (key, found) in zip(entries, outcomes, strict=True):
         if found is None:
             found = known[key]
-        decisions[entry_id] = found
-        if memo is not None and job.parts is not None:
-            digests[job.parts] = key
+        decisions[entry.id] = found
+        if memo is not None:
             memo.used[key] = found
-    if memo is not None:
-        memo.digests = digests
-    ordered = {entry.id: decisions[entry.id] for entry in entries}
-    return TagIndex(decisions=ordered)
+    return TagIndex(decisions=decisions)
