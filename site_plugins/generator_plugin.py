@@ -24,10 +24,10 @@ from mkdocs.structure.pages import Page
 
 from generator.errors import GeneratorError
 from generator.pages import site
+from site_plugins.compiled_templates import keep_compiled, keep_reference_compiled
 from site_plugins.page_prerender import Prerender
 from site_plugins.partial_reloads import PartialBuild, of_blog, reload_partially
 from site_plugins.serve_watcher import watch_natively
-from site_plugins.theme_fragments import keep_compiled, keep_reference_compiled
 
 log = get_plugin_logger(__name__)
 plain_text = site.plain_text

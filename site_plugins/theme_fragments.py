@@ -15,7 +15,6 @@ links to itself go to its first page).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,12 +23,8 @@ import jinja2
 import material as material_package
 from jinja2 import Undefined
 from markupsafe import Markup
-from mkdocs.config.defaults import MkDocsConfig
 
-from generator import template_cache
 from generator.parallel import piece_on
-
-log = logging.getLogger(__name__)
 
 PIECE = "fragments"
 """The name under which ``python -m generator bench-pieces`` turns the memo off."""
@@ -136,34 +131,6 @@ class FragmentMemo:
         if key is not None:
             self._texts[(name, key)] = markup
         return markup
-
-
-def keep_compiled(env: jinja2.Environment) -> None:
-    """The theme's templates compiled once per machine (:mod:`generator.template_cache`):
-    MkDocs makes a new environment for each build, ``mkdocs serve``'s rebuilds too, which
-    compiled every template again (a third of a second). Jinja checks each one's source:
-    an edited template is compiled again."""
-    template_cache.keep_compiled(env, "theme")
-
-
-def keep_reference_compiled(config: MkDocsConfig) -> None:
-    """The templates of the code reference (mkdocstrings' default handler) compiled once
-    per machine too (a third of a second). Before the pages are read: the handler,
-    which mkdocstrings makes for the first page that needs it, is made now."""
-    reference = config.plugins.get("mkdocstrings")
-    get_handler = getattr(reference, "get_handler", None)
-    name = getattr(getattr(reference, "config", None), "default_handler", None)
-    if not getattr(reference, "plugin_enabled", False) or not callable(get_handler):
-        return
-    try:
-        handler_env = getattr(get_handler(name), "env", None)
-    except Exception as error:
-        # A site without code blocks builds without the handler: the cache, not the
-        # build, pays for one that cannot be made.
-        log.debug("gabarits de la référence non gardés : %s", error)
-        return
-    if isinstance(handler_env, jinja2.Environment):
-        template_cache.keep_compiled(handler_env, f"mkdocstrings-{name}")
 
 
 def install(env: Any) -> FragmentMemo | None:
