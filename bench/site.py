@@ -5,11 +5,13 @@ tagging, page generation, the full ``mkdocs build``, a second build with nothing
 changed, a build after editing one post; and, in the same run, a bare MkDocs site with
 the same number of plain pages, so that the figures read as ratios that hold from one
 machine to another. The full build (from an empty cache) and the bare one are run in
-turn several times, and the ratio compares their medians. Builds run in a child process
-each, whose peak memory is read from the kernel (``wait4``). With ``serve``, the editor's
-loop too: ``mkdocs serve`` (then ``mkdocs serve --dirty --no-strict``) on a free port, the
-time to its first page, then the time from saving an edited post to the server answering
-with the edited page. Figures are printed, never asserted: this is not a test.
+turn several times, round by round and size by size; each ratio is the median of its
+rounds' ratios, so that it compares builds made within a minute of each other. Builds
+run in a child process each, whose peak memory is read from the kernel (``wait4``). With
+``serve``, the editor's loop too: ``mkdocs serve`` (then ``mkdocs serve --dirty
+--no-strict``) on a free port, the time to its first page, then the time from saving an
+edited post to the server answering with the edited page. Figures are printed, never
+asserted: this is not a test.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ T = TypeVar("T")
 #: The project's own files a synthetic tree starts from (everything but the content).
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BARE = "MkDocs nu"
+FULL = "mkdocs build (complet)"
 POST_TEMPLATE = PROJECT_ROOT / "content" / "infolettre" / "infolettre_13"
 FEEDS = 5
 
@@ -78,6 +81,17 @@ class SiteBench:
     posts: int
     pages: int = 0
     stages: list[Stage] = field(default_factory=list)
+    full: list[Stage] = field(default_factory=list)
+    """The full builds (from an empty cache), one per round."""
+    bare: list[Stage] = field(default_factory=list)
+    """The bare site's builds, one per round, each right after that round's full build."""
+    project: Path = Path()
+    bare_root: Path = Path()
+
+    @property
+    def post(self) -> Path:
+        """The ``index.md`` of the post that is edited (then put back) in the project."""
+        return self.project / "content" / "infolettre" / "infolettre_1" / "index.md"
 
     def seconds(self, name: str) -> float:
         """The seconds of the stage called ``name``."""
@@ -359,23 +373,17 @@ def generator_stages(content_root: Path, now: datetime) -> dict[str, float]:
     return times
 
 
-def run_size(
-    workdir: Path,
-    *,
-    items: int,
-    posts: int,
-    stream: TextIO,
-    serve: bool = False,
-    rounds: int = 1,
+def prepare_size(
+    workdir: Path, *, items: int, posts: int, stream: TextIO, rounds: int = 1
 ) -> SiteBench:
-    """Time every stage for one size, in folders under ``workdir`` (``serve``: the
-    editor's loop in ``mkdocs serve`` too). The full build and the bare one are timed
-    ``rounds`` times, in turn, each full build from an empty cache: their medians make
-    the ratio, so that a slow phase of the machine does not fall on one of them. The
-    generator's stages are timed ``rounds`` times too, each in a fresh process."""
+    """One size's first round, in folders under ``workdir``: ingestion, the generator's
+    stages (``rounds`` times, each in a fresh process), a full build, a build with nothing
+    changed, a build after editing one post, and the bare site's first build."""
     bench = SiteBench(items=items, posts=posts)
     stages = bench.stages
-    project = make_project(workdir / f"site-{items}-{posts}", items=items, posts=posts)
+    project = bench.project = make_project(
+        workdir / f"site-{items}-{posts}", items=items, posts=posts
+    )
     content_root = project / "content"
     now = datetime(2026, 7, 1, tzinfo=UTC)
     feeds = parse_feeds(
@@ -392,47 +400,85 @@ def run_size(
     for name in (READ, TAG, GENERATE):
         stages.append(_median(name, [Stage(name=name, seconds=run[name]) for run in runs]))
     print(f"[{items} articles, {posts} infolettres] mkdocs build…", file=stream, flush=True)
-    full = [build(project)]
+    bench.full.append(build(project))
     # The pages of the built site, all of them (blog views, guide, reference…); images and
     # feeds are not pages.
     bench.pages = html_pages(project / "site")
     stages.append(_named(build(project), "mkdocs build (rien de changé)"))
-    post = content_root / "infolettre" / "infolettre_1" / "index.md"
+    post = bench.post
     original = read_text(post)
     post.write_text(original + "\nUn paragraphe ajouté.\n", encoding="utf-8")
     stages.append(_named(build(project), "mkdocs build (une infolettre modifiée)"))
     post.write_text(original, encoding="utf-8")
     print(f"[{items} articles, {posts} infolettres] site témoin…", file=stream, flush=True)
     # The bare site writes its home and 404 pages besides its plain pages.
-    bare_root = make_bare_project(workdir / f"bare-{bench.pages}", pages=bench.pages - 2)
-    bare = [build(bare_root)]
-    for number in range(2, rounds + 1):
-        print(
-            f"[{items} articles, {posts} infolettres] tour {number}/{rounds} : "
-            "build complet (cache vide), puis site témoin…",
-            file=stream,
-            flush=True,
-        )
-        shutil.rmtree(project / ".cache", ignore_errors=True)
-        shutil.rmtree(project / "site", ignore_errors=True)
-        full.append(build(project))
-        shutil.rmtree(bare_root / "site", ignore_errors=True)
-        bare.append(build(bare_root))
-    stages.insert(len(stages) - 2, _median("mkdocs build (complet)", full))
-    stages.append(_median(f"{BARE} ({html_pages(bare_root / 'site')} pages)", bare))
-    if serve:
-        for dirty in (False, True):
-            print(
-                f"[{items} articles, {posts} infolettres] mkdocs serve{' --dirty' * dirty}…",
-                file=stream,
-                flush=True,
-            )
-            stages.extend(serve_reload(project, post, "infolettre/infolettre_1/", dirty=dirty))
+    bench.bare_root = make_bare_project(workdir / f"bare-{bench.pages}", pages=bench.pages - 2)
+    bench.bare.append(build(bench.bare_root))
     return bench
 
 
+def another_round(bench: SiteBench, *, number: int, rounds: int, stream: TextIO) -> None:
+    """One more full build (from an empty cache) of ``bench``'s project, then one more
+    build of its bare site, right after."""
+    print(
+        f"[{bench.items} articles, {bench.posts} infolettres] tour {number}/{rounds} : "
+        "build complet (cache vide), puis site témoin…",
+        file=stream,
+        flush=True,
+    )
+    shutil.rmtree(bench.project / ".cache", ignore_errors=True)
+    shutil.rmtree(bench.project / "site", ignore_errors=True)
+    bench.full.append(build(bench.project))
+    shutil.rmtree(bench.bare_root / "site", ignore_errors=True)
+    bench.bare.append(build(bench.bare_root))
+
+
+def finish(bench: SiteBench, *, stream: TextIO, serve: bool = False) -> None:
+    """The full and bare builds' medians among ``bench``'s stages; with ``serve``, the
+    editor's loop under ``mkdocs serve`` (then ``--dirty``)."""
+    stages = bench.stages
+    stages.insert(len(stages) - 2, _median(FULL, bench.full))
+    stages.append(_median(f"{BARE} ({html_pages(bench.bare_root / 'site')} pages)", bench.bare))
+    if not serve:
+        return
+    for dirty in (False, True):
+        print(
+            f"[{bench.items} articles, {bench.posts} infolettres] "
+            f"mkdocs serve{' --dirty' * dirty}…",
+            file=stream,
+            flush=True,
+        )
+        stages.extend(
+            serve_reload(bench.project, bench.post, "infolettre/infolettre_1/", dirty=dirty)
+        )
+
+
+def paired_ratio(numerators: Sequence[float], denominators: Sequence[float]) -> float:
+    """The median of the ratios of runs made in the same round (``numerators[i]`` over
+    ``denominators[i]``). Pure.
+
+    Runs of one round follow each other within a minute, so a slow phase of the machine
+    falls on both terms of its ratio; the ratio of medians would compare runs minutes
+    apart, whose medians a slow phase can move apart (one of each kind falls in it).
+
+    Raises:
+        ValueError: No runs, or not as many of each.
+    """
+    if not numerators or len(numerators) != len(denominators):
+        raise ValueError("autant de tours de chaque côté, au moins un")
+    return statistics.median(n / d for n, d in zip(numerators, denominators, strict=True))
+
+
+def _rounds_text(numerators: Sequence[float], denominators: Sequence[float]) -> str:
+    ratios = ", ".join(f"{n / d:.2f}" for n, d in zip(numerators, denominators, strict=True))
+    medians = statistics.median(numerators) / statistics.median(denominators)
+    return f"tours : {ratios} ; rapport des médianes : {medians:.2f}"
+
+
 def report(results: Sequence[SiteBench]) -> str:
-    """The table of stages for each size, then the ratios the targets are stated in."""
+    """The table of stages for each size, then the ratios the targets are stated in: each
+    the median of its rounds' ratios (:func:`paired_ratio`), each round's shown, and the
+    ratio of the medians beside it."""
     lines = []
     for bench in results:
         lines.append(f"\n{bench.items} articles, {bench.posts} infolettres ({bench.pages} pages)")
@@ -445,15 +491,18 @@ def report(results: Sequence[SiteBench]) -> str:
         # What each build does (read, tag, generate); ingestion is a command of its own,
         # run when feeds change, and is reported above but not counted here.
         generator_s = sum(bench.seconds(name) for name in (READ, TAG, GENERATE))
-        full = bench.seconds("mkdocs build (complet)")
-        bare = next(s.seconds for s in bench.stages if s.name.startswith(BARE))
-        lines.append(f"  ratio build complet / MkDocs nu : {full / bare:.2f} (cible ≤ 1,5)")
+        full = [stage.seconds for stage in bench.full]
+        bare = [stage.seconds for stage in bench.bare]
+        lines.append(
+            f"  ratio build complet / MkDocs nu : {paired_ratio(full, bare):.2f} (cible ≤ 1,5)"
+            f"  ({_rounds_text(full, bare)})"
+        )
         for stage in bench.stages:
             if stage.name.endswith(" : rechargement"):
                 label = stage.name.removesuffix(" : rechargement")
                 lines.append(
                     f"  rechargement sous {label} / build complet : "
-                    f"{stage.seconds / full * 100:.0f} % (cible ≤ 25 %)"
+                    f"{stage.seconds / bench.seconds(FULL) * 100:.0f} % (cible ≤ 25 %)"
                 )
         lines.append(
             f"  étapes du générateur par construction (lecture, étiquetage, génération) : "
@@ -461,10 +510,13 @@ def report(results: Sequence[SiteBench]) -> str:
         )
     if len(results) >= 2:
         small, large = results[0], results[-1]
-        growth = large.seconds("mkdocs build (complet)") / small.seconds("mkdocs build (complet)")
+        small_full = [stage.seconds for stage in small.full]
+        large_full = [stage.seconds for stage in large.full]
+        growth = paired_ratio(large_full, small_full)
         lines.append(
             f"\ncroissance {small.items} → {large.items} articles : ×{growth:.2f} "
             f"(×{large.items / small.items:.1f} de contenu ; cible ≤ 3,3 pour 1 000 → 3 000)"
+            f"  ({_rounds_text(large_full, small_full)})"
         )
     return "\n".join(lines)
 
@@ -493,10 +545,16 @@ def run(
     returns the printable report."""
 
     def each(workdir: Path) -> list[SiteBench]:
-        return [
-            run_size(workdir, items=i, posts=p, stream=stream, serve=serve, rounds=rounds)
-            for i, p in sizes
+        benches = [
+            prepare_size(workdir, items=i, posts=p, stream=stream, rounds=rounds) for i, p in sizes
         ]
+        # Round by round, every size in turn: the growth compares builds of one round too.
+        for number in range(2, rounds + 1):
+            for bench in benches:
+                another_round(bench, number=number, rounds=rounds, stream=stream)
+        for bench in benches:
+            finish(bench, stream=stream, serve=serve)
+        return benches
 
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True)

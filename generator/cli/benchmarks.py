@@ -72,7 +72,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         default=3,
         help=(
             "tours du build complet (cache vide) et du site témoin, l'un après l'autre : "
-            "le ratio compare leurs médianes"
+            "chaque ratio est la médiane de ceux des tours"
         ),
     )
     bench.add_argument(
