@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.content.loader import load_taxonomy
 from generator.errors import ContentError
 from generator.models import TagRule, Taxonomy
 from generator.themes.features import FEATURES
-from generator.themes.tagger import Document, assigned, decide, measure, normalize
+from generator.themes.tagger import (
+    _AI_ABBREVIATION,
+    Document,
+    assigned,
+    decide,
+    measure,
+    normalize,
+)
 from generator.themes.taxonomy import parse_taxonomy
 
 from .conftest import ROOT
@@ -191,3 +201,11 @@ def test_a_numbered_title_marks_a_digest(title: str, digest: bool) -> None:
     taxonomy = load_taxonomy(ROOT / "content")
     measured = measure(taxonomy, Document(title=title, body="Un texte sans rapport."))
     assert measured["events"].values[FEATURES.index("digest")] == (1.0 if digest else 0.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("AIai.é_-1 \n’Ω"), max_size=40) | st.text(max_size=40))
+def test_the_ai_abbreviation_is_found_as_a_word_boundary_pattern_finds_it(text: str) -> None:
+    # The tagger's pattern opens with a literal (fast search); it finds what the plain
+    # word-boundary pattern finds, wherever the text puts letters, dots and other words.
+    assert _AI_ABBREVIATION.findall(text) == re.findall(r"\bA\.?I\b", text)

@@ -108,7 +108,10 @@ _LATIN1_WORDS = _fold_table("latin-1")
 _LIGATURES = ((b"\xe6", b"ae"), (b"\xc6", b"AE"), (b"\xdf", b"ss"))
 """Latin-1 bytes of letters that NFKD keeps whole (æ Æ ß)."""
 _HTML_TAG = re.compile(rb"<[^>]+>")
-_AI_ABBREVIATION = re.compile(r"\bA\.?I\b")
+_AI_ABBREVIATION = re.compile(r"A(?<!\wA)\.?I\b")
+"""``AI`` or ``A.I`` as a word. Written ``\\bA\\.?I\\b`` it would mean the same, but a
+pattern that opens with a literal lets the regex engine skip to each ``A``, several times
+faster on a long text than trying a word boundary at every character."""
 _ISSUE_TITLE = re.compile(r"\s*(?:#|n°|nº|no\.)\s*\d+\b", re.IGNORECASE)
 """A title that opens with an issue's number (``#12 - …``, ``N° 4``): a numbered issue of
 a newsletter or a roundup, as the ``digest`` words of the title say."""
@@ -390,9 +393,11 @@ def _read(compiled: _Compiled, document: Document) -> _Reading:
                 if weight > 0 and field_name != "title" and tag_id in compiled.past:
                     if past is None:
                         past = _past_years(text, document.published)
-                    if starts is None:
-                        starts = _starts(found)
-                    cited = _within(starts[key], past, NEAR_CHARS // 2)
+                    cited = 0
+                    if past:  # each term's starts are needed only next to a year
+                        if starts is None:
+                            starts = _starts(found)
+                        cited = _within(starts[key], past, NEAR_CHARS // 2)
                     if cited:
                         hits[tag_id].append(Hit(f"{term} ({PAST_TERM})", field_name, cited, 0.0))
                         count_for_tag -= cited
@@ -407,9 +412,11 @@ def _read(compiled: _Compiled, document: Document) -> _Reading:
                     if places is None:
                         anchors = compiled.anchors[tag_id]
                         places = anchored[tag_id] = [at for at, k in found.items() if k in anchors]
-                    if starts is None:
-                        starts = _starts(found)
-                    close = _within(starts[key], places)
+                    close = 0
+                    if places:
+                        if starts is None:
+                            starts = _starts(found)
+                        close = _within(starts[key], places)
                     if close:
                         _count(scores, hits, stats, field_name, field_weight, tag_id, term,
                                weight, close, min(close, lead[key]) if lead else 0)  # fmt: skip
