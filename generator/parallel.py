@@ -15,6 +15,7 @@ scheduling priority, so that the build itself never waits for a core.
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import multiprocessing
 import os
@@ -22,7 +23,7 @@ import pickle
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 # One count of cores for the whole project (re-exported: callers use parallel.cpu_count).
@@ -218,9 +219,42 @@ def map_forked(
     (:data:`PIECES`). ``weights``: how much work each item is, when items differ (the
     slices are cut by weight rather than by count).
 
+    Objects made before the call are left alone by the cyclic garbage collector until it
+    returns (:func:`gc.freeze`, as Python's documentation advises before a ``fork``): a
+    full collection no longer walks the whole content read so far, and walking it would
+    copy, in each process, every memory page the children share with this one.
+
     Raises:
         RuntimeError: A child stopped without its results (killed, for instance).
     """
+    with _frozen_heap():
+        return _map(function, items, processes, per_process, pack, unpack, piece, weights)
+
+
+@contextlib.contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """The objects that exist now moved out of the collector's reach for the block, then
+    given back to it (a freeze already in place, someone else's, is left as it is)."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _map(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    processes: int | None,
+    per_process: int,
+    pack: Callable[[R], Any] | None,
+    unpack: Callable[[Any], R] | None,
+    piece: str | None,
+    weights: Sequence[float] | None,
+) -> list[R]:
     global _work, _function
     count = processes_for(len(items), processes=processes, per_process=per_process, piece=piece)
     if count == 1:

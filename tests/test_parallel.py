@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -43,6 +44,40 @@ def test_work_is_spread_over_forked_processes_in_order() -> None:
     pids = parallel.map_forked(_pid, range(ITEMS), processes=2)
     assert pids[0] == os.getpid()
     assert len(set(pids)) == 2
+
+
+def _frozen_in_a_cycle(_: int) -> tuple[int, bool]:
+    # A cycle made during the work is the collector's to free, as usual.
+    cycle: list[object] = []
+    cycle.append(cycle)
+    del cycle
+    return gc.get_freeze_count(), gc.collect() > 0
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_what_exists_before_the_work_is_out_of_the_collector_s_reach_during_it(
+    processes: int,
+) -> None:
+    assert gc.get_freeze_count() == 0
+    before = len(gc.get_objects())
+    outcomes = parallel.map_forked(_frozen_in_a_cycle, range(ITEMS), processes=processes)
+    assert len(set(parallel.map_forked(_pid, range(ITEMS), processes=processes))) == processes
+    # In this process and in the children: every object made before was frozen...
+    assert all(frozen >= before for frozen, _ in outcomes)
+    # ...while the garbage of the work was still collected...
+    assert all(collected for _, collected in outcomes)
+    # ...and all of it is the collector's again afterwards.
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_freeze_already_in_place_is_left_as_it_is() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        parallel.map_forked(_frozen_in_a_cycle, range(ITEMS), processes=2)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
 
 
 def test_an_error_in_a_child_is_raised_here() -> None:
