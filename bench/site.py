@@ -4,8 +4,9 @@ Every stage is timed on its own: ingestion of the feed snapshots, reading the co
 tagging, page generation, the full ``mkdocs build``, a second build with nothing
 changed, a build after editing one post; and, in the same run, a bare MkDocs site with
 the same number of plain pages, so that the figures read as ratios that hold from one
-machine to another. The full build (from an empty cache) and the bare one are run in
-turn several times, round by round and size by size; each ratio is the median of its
+machine to another. The generator's stages, the full build (from an empty cache) and
+the bare one are run in turn several times, round by round and size by size: a stage's
+figure is the median of its rounds, minutes apart, and each ratio the median of its
 rounds' ratios, so that it compares builds made within a minute of each other. Builds
 run in a child process each, whose peak memory is read from the kernel (``wait4``). With
 ``serve``, the editor's loop too: ``mkdocs serve`` (then ``mkdocs serve --dirty
@@ -49,6 +50,8 @@ T = TypeVar("T")
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BARE = "MkDocs nu"
 FULL = "mkdocs build (complet)"
+NOW = datetime(2026, 7, 1, tzinfo=UTC)
+"""The date the synthetic content is ingested and generated at."""
 POST_TEMPLATE = PROJECT_ROOT / "content" / "infolettre" / "infolettre_13"
 FEEDS = 5
 
@@ -81,6 +84,8 @@ class SiteBench:
     posts: int
     pages: int = 0
     stages: list[Stage] = field(default_factory=list)
+    generator_runs: list[dict[str, float]] = field(default_factory=list)
+    """The generator's stages, one timing per round (:func:`generator_stages`)."""
     full: list[Stage] = field(default_factory=list)
     """The full builds (from an empty cache), one per round."""
     bare: list[Stage] = field(default_factory=list)
@@ -373,19 +378,16 @@ def generator_stages(content_root: Path, now: datetime) -> dict[str, float]:
     return times
 
 
-def prepare_size(
-    workdir: Path, *, items: int, posts: int, stream: TextIO, rounds: int = 1
-) -> SiteBench:
+def prepare_size(workdir: Path, *, items: int, posts: int, stream: TextIO) -> SiteBench:
     """One size's first round, in folders under ``workdir``: ingestion, the generator's
-    stages (``rounds`` times, each in a fresh process), a full build, a build with nothing
-    changed, a build after editing one post, and the bare site's first build."""
+    stages (in a fresh process), a full build, a build with nothing changed, a build after
+    editing one post, and the bare site's first build."""
     bench = SiteBench(items=items, posts=posts)
     stages = bench.stages
     project = bench.project = make_project(
         workdir / f"site-{items}-{posts}", items=items, posts=posts
     )
     content_root = project / "content"
-    now = datetime(2026, 7, 1, tzinfo=UTC)
     feeds = parse_feeds(
         read_text(content_root / "feeds.yml"), content_root / "feeds.yml", content_root=content_root
     )
@@ -393,12 +395,10 @@ def prepare_size(
     _timed(
         stages,
         "ingestion (instantanés)",
-        lambda: ingest_feeds(content_root, feeds, offline=True, now=now),
+        lambda: ingest_feeds(content_root, feeds, offline=True, now=NOW),
     )
     print(f"[{items} articles, {posts} infolettres] étapes du générateur…", file=stream, flush=True)
-    runs = [generator_stages(content_root, now) for _ in range(rounds)]
-    for name in (READ, TAG, GENERATE):
-        stages.append(_median(name, [Stage(name=name, seconds=run[name]) for run in runs]))
+    bench.generator_runs.append(generator_stages(content_root, NOW))
     print(f"[{items} articles, {posts} infolettres] mkdocs build…", file=stream, flush=True)
     bench.full.append(build(project))
     # The pages of the built site, all of them (blog views, guide, reference…); images and
@@ -418,14 +418,16 @@ def prepare_size(
 
 
 def another_round(bench: SiteBench, *, number: int, rounds: int, stream: TextIO) -> None:
-    """One more full build (from an empty cache) of ``bench``'s project, then one more
-    build of its bare site, right after."""
+    """One more timing of the generator's stages on ``bench``'s content, one more full
+    build (from an empty cache) of its project, then one more build of its bare site,
+    right after."""
     print(
         f"[{bench.items} articles, {bench.posts} infolettres] tour {number}/{rounds} : "
-        "build complet (cache vide), puis site témoin…",
+        "étapes du générateur, build complet (cache vide), puis site témoin…",
         file=stream,
         flush=True,
     )
+    bench.generator_runs.append(generator_stages(bench.project / "content", NOW))
     shutil.rmtree(bench.project / ".cache", ignore_errors=True)
     shutil.rmtree(bench.project / "site", ignore_errors=True)
     bench.full.append(build(bench.project))
@@ -434,9 +436,16 @@ def another_round(bench: SiteBench, *, number: int, rounds: int, stream: TextIO)
 
 
 def finish(bench: SiteBench, *, stream: TextIO, serve: bool = False) -> None:
-    """The full and bare builds' medians among ``bench``'s stages; with ``serve``, the
-    editor's loop under ``mkdocs serve`` (then ``--dirty``)."""
+    """The medians of the generator's stages and of the full and bare builds among
+    ``bench``'s stages; with ``serve``, the editor's loop under ``mkdocs serve`` (then
+    ``--dirty``)."""
     stages = bench.stages
+    # After the ingestion: the generator's stages, then the full build, before the builds
+    # with nothing changed and with one post edited.
+    stages[1:1] = [
+        _median(name, [Stage(name=name, seconds=run[name]) for run in bench.generator_runs])
+        for name in (READ, TAG, GENERATE)
+    ]
     stages.insert(len(stages) - 2, _median(FULL, bench.full))
     stages.append(_median(f"{BARE} ({html_pages(bench.bare_root / 'site')} pages)", bench.bare))
     if not serve:
@@ -541,13 +550,11 @@ def run(
     serve: bool = False,
     rounds: int = 1,
 ) -> str:
-    """Run the benchmark for every size (``rounds``: runs of the full and bare builds);
-    returns the printable report."""
+    """Run the benchmark for every size (``rounds``: timings of the generator's stages and
+    runs of the full and bare builds, round by round); returns the printable report."""
 
     def each(workdir: Path) -> list[SiteBench]:
-        benches = [
-            prepare_size(workdir, items=i, posts=p, stream=stream, rounds=rounds) for i, p in sizes
-        ]
+        benches = [prepare_size(workdir, items=i, posts=p, stream=stream) for i, p in sizes]
         # Round by round, every size in turn: the growth compares builds of one round too.
         for number in range(2, rounds + 1):
             for bench in benches:
