@@ -377,6 +377,11 @@ def _unpack(packed: tuple[str, Any]) -> _Outcome:
     return key, None if found is None else unpack_decisions(found)
 
 
+_TAGGING_START = 1500
+"""What tagging an entry costs beyond its text, in characters of text: measured on the
+bench's 3,000 items, about 100 µs an entry plus 0.067 µs a character."""
+
+
 def tag_entries(
     content: Content,
     entries: list[Entry],
@@ -412,7 +417,13 @@ def tag_entries(
         return key, None if key in known else _decide(job)
 
     outcomes = map_forked(
-        work, jobs, processes=processes, pack=_pack, unpack=_unpack, piece="tagging"
+        work,
+        jobs,
+        processes=processes,
+        pack=_pack,
+        unpack=_unpack,
+        piece="tagging",
+        weights=[_TAGGING_START + len(e.title) + len(e.summary) + len(e.body) for e in entries],
     )
     decisions: dict[str, tuple[TagDecision, ...]] = {}
     for entry, (key, found) in zip(entries, outcomes, strict=True):
