@@ -46,12 +46,24 @@ def test_work_is_spread_over_forked_processes_in_order() -> None:
     assert len(set(pids)) == 2
 
 
-def _frozen_in_a_cycle(_: int) -> tuple[int, bool]:
-    # A cycle made during the work is the collector's to free, as usual.
+_MADE_BEFORE: list[object] = []
+"""An object the collector tracks, made before any work is shared out."""
+
+
+def _tracked(obj: object) -> bool:
+    return any(found is obj for found in gc.get_objects())
+
+
+def _frozen_in_a_cycle(item: int) -> tuple[bool, bool] | None:
+    """For the first item (this process's slice) and the last (a child's): whether the
+    object made before was out of the collector's reach, and whether a cycle made now
+    was still freed by it."""
+    if item not in (0, ITEMS - 1):
+        return None
     cycle: list[object] = []
     cycle.append(cycle)
     del cycle
-    return gc.get_freeze_count(), gc.collect() > 0
+    return not _tracked(_MADE_BEFORE), gc.collect() > 0
 
 
 @pytest.mark.parametrize("processes", [1, 2])
@@ -59,22 +71,21 @@ def test_what_exists_before_the_work_is_out_of_the_collector_s_reach_during_it(
     processes: int,
 ) -> None:
     assert gc.get_freeze_count() == 0
-    before = len(gc.get_objects())
     outcomes = parallel.map_forked(_frozen_in_a_cycle, range(ITEMS), processes=processes)
     assert len(set(parallel.map_forked(_pid, range(ITEMS), processes=processes))) == processes
-    # In this process and in the children: every object made before was frozen...
-    assert all(frozen >= before for frozen, _ in outcomes)
-    # ...while the garbage of the work was still collected...
-    assert all(collected for _, collected in outcomes)
-    # ...and all of it is the collector's again afterwards.
+    # In this process and in the child: the object made before was frozen, while the
+    # garbage of the work was still collected...
+    assert [outcomes[0], outcomes[-1]] == [(True, True), (True, True)]
+    # ...and everything is the collector's again afterwards.
     assert gc.get_freeze_count() == 0
+    assert _tracked(_MADE_BEFORE)
 
 
 def test_a_freeze_already_in_place_is_left_as_it_is() -> None:
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
-        parallel.map_forked(_frozen_in_a_cycle, range(ITEMS), processes=2)
+        parallel.map_forked(_pid, range(ITEMS), processes=2)
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
