@@ -380,8 +380,8 @@ def generator_stages(content_root: Path, now: datetime) -> dict[str, float]:
 
 def prepare_size(workdir: Path, *, items: int, posts: int, stream: TextIO) -> SiteBench:
     """One size's first round, in folders under ``workdir``: ingestion, the generator's
-    stages (in a fresh process), a full build, a build with nothing changed, a build after
-    editing one post, and the bare site's first build."""
+    stages (in a fresh process), a full build and the bare site's first build, then a
+    build with nothing changed and a build after editing one post."""
     bench = SiteBench(items=items, posts=posts)
     stages = bench.stages
     project = bench.project = make_project(
@@ -404,16 +404,23 @@ def prepare_size(workdir: Path, *, items: int, posts: int, stream: TextIO) -> Si
     # The pages of the built site, all of them (blog views, guide, reference…); images and
     # feeds are not pages.
     bench.pages = html_pages(project / "site")
+    print(f"[{items} articles, {posts} infolettres] site témoin…", file=stream, flush=True)
+    # The bare site writes its home and 404 pages besides its plain pages. Built right
+    # after the full build, as in the other rounds.
+    bench.bare_root = make_bare_project(workdir / f"bare-{bench.pages}", pages=bench.pages - 2)
+    bench.bare.append(build(bench.bare_root))
+    print(
+        f"[{items} articles, {posts} infolettres] "
+        "mkdocs build : rien de changé, puis une infolettre modifiée…",
+        file=stream,
+        flush=True,
+    )
     stages.append(_named(build(project), "mkdocs build (rien de changé)"))
     post = bench.post
     original = read_text(post)
     post.write_text(original + "\nUn paragraphe ajouté.\n", encoding="utf-8")
     stages.append(_named(build(project), "mkdocs build (une infolettre modifiée)"))
     post.write_text(original, encoding="utf-8")
-    print(f"[{items} articles, {posts} infolettres] site témoin…", file=stream, flush=True)
-    # The bare site writes its home and 404 pages besides its plain pages.
-    bench.bare_root = make_bare_project(workdir / f"bare-{bench.pages}", pages=bench.pages - 2)
-    bench.bare.append(build(bench.bare_root))
     return bench
 
 
