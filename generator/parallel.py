@@ -196,6 +196,21 @@ def _slices(weights: Sequence[float], count: int) -> list[tuple[int, int]]:
     return list(itertools.pairwise(cuts))
 
 
+@contextlib.contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """The objects that exist now moved out of the collector's reach for the block, then
+    given back to it (a freeze already in place, someone else's, is left as it is)."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+@_frozen_heap()
 def map_forked(
     function: Callable[[T], R],
     items: Sequence[T],
@@ -227,34 +242,6 @@ def map_forked(
     Raises:
         RuntimeError: A child stopped without its results (killed, for instance).
     """
-    with _frozen_heap():
-        return _map(function, items, processes, per_process, pack, unpack, piece, weights)
-
-
-@contextlib.contextmanager
-def _frozen_heap() -> Iterator[None]:
-    """The objects that exist now moved out of the collector's reach for the block, then
-    given back to it (a freeze already in place, someone else's, is left as it is)."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-def _map(
-    function: Callable[[T], R],
-    items: Sequence[T],
-    processes: int | None,
-    per_process: int,
-    pack: Callable[[R], Any] | None,
-    unpack: Callable[[Any], R] | None,
-    piece: str | None,
-    weights: Sequence[float] | None,
-) -> list[R]:
     global _work, _function
     count = processes_for(len(items), processes=processes, per_process=per_process, piece=piece)
     if count == 1:
