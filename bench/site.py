@@ -91,6 +91,8 @@ class SiteBench:
     bare: list[Stage] = field(default_factory=list)
     """The bare site's builds, one per round, each right after that round's full build."""
     project: Path = Path()
+    """The synthetic project's folder, and the bare site's below: set by
+    :func:`prepare_size` (a report needs only the figures)."""
     bare_root: Path = Path()
 
     @property
